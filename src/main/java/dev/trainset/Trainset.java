@@ -1,0 +1,217 @@
+package dev.trainset;
+
+import dev.trainset.config.ConfigException;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.config.SpecLoader;
+import dev.trainset.report.RunStats;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.LogManager;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * The command line: {@code java -jar trainset.jar --pipeline=FILE [overrides] [Beam options]}.
+ * Exit status 0 on success, 2 on a configuration error (before any data is read), 1 on a
+ * pipeline failure.
+ */
+public final class Trainset {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int CONFIG_ERROR = 2;
+
+  private static final String SET = "--set=";
+
+  /** The folders a run writes besides one per format. */
+  private static final List<String> SIDE_FOLDERS = List.of("_rejected", "_validation", "_report");
+
+  private Trainset() {}
+
+  public static void main(String[] args) {
+    quietLogging();
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("validate")) {
+      err.println("trainset: 'validate' is not available in this version");
+      return CONFIG_ERROR;
+    }
+    List<String> sets = new ArrayList<>();
+    List<String> beamArgs = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith(SET)) {
+        sets.add(arg.substring(SET.length()));
+      } else {
+        beamArgs.add(arg);
+      }
+    }
+    TrainsetOptions options;
+    PipelineSpec spec;
+    try {
+      options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+          .withValidation()
+          .as(TrainsetOptions.class);
+      if (beamArgs.stream().noneMatch(arg -> arg.startsWith("--runner="))) {
+        useEmbeddedFlink(options);
+      }
+      FileSystems.setDefaultPipelineOptions(options);
+      spec = SpecLoader.load(pipelineFile(options.getPipeline()), new SpecLoader.Overrides(
+          orEmpty(options.getInput()), options.getOutputDir(), orEmpty(options.getFormats()), sets));
+      checkInputsExist(spec.input().paths());
+    } catch (ConfigException e) {
+      err.println("trainset: configuration error: " + e.getMessage());
+      return CONFIG_ERROR;
+    } catch (IllegalArgumentException e) {
+      err.println("trainset: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    return execute(options, spec, out, err);
+  }
+
+  private static int execute(TrainsetOptions options, PipelineSpec spec, PrintStream out, PrintStream err) {
+    long start = System.currentTimeMillis();
+    String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
+    try {
+      Pipeline pipeline = Pipeline.create(options);
+      TrainsetPipeline.build(pipeline, spec, folder.staging());
+      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the pipeline ended " + state);
+      }
+      RunStats stats = RunStats.fromTally(
+          folder.stagedLines(TrainsetPipeline.TALLY),
+          List.copyOf(spec.split().ratios().keySet()),
+          spec.output().formats());
+      folder.dropStaged(TrainsetPipeline.TALLY);
+      Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();
+      for (String format : spec.output().formats()) {
+        List<MatchResult.Metadata> written = folder.staged(format);
+        files.put(format, new RunStats.FormatFiles(written.size(),
+            written.stream().mapToLong(MatchResult.Metadata::sizeBytes).sum()));
+      }
+      String runner = options.getRunner().getSimpleName();
+      writeText(folder.staging() + "/_report/stats.json",
+          stats.toJson(spec.name(), runner, System.currentTimeMillis() - start, files));
+      List<String> published = new ArrayList<>(spec.output().formats());
+      published.addAll(SIDE_FOLDERS);
+      folder.publish(published);
+      out.printf("trainset: %s: %s in %.1f s on %s -> %s%n", spec.name(), stats.summary(),
+          (System.currentTimeMillis() - start) / 1000.0, runner, folder.directory());
+      return OK;
+    } catch (Exception e) {
+      folder.discard();
+      err.println("trainset: the pipeline failed: " + rootMessage(e));
+      return FAILED;
+    }
+  }
+
+  /**
+   * With no {@code --runner}, the fastest embedded runner: Flink in this JVM, one slot per core,
+   * without the defensive copies the DirectRunner makes (measured in runners/README.md).
+   */
+  private static void useEmbeddedFlink(TrainsetOptions options) {
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    flink.setRunner(FlinkRunner.class);
+    if (flink.getFlinkMaster() == null || flink.getFlinkMaster().equals("[auto]")) {
+      flink.setFlinkMaster("[local]");
+    }
+    if (flink.getParallelism() == null || flink.getParallelism() <= 0) {
+      flink.setParallelism(Runtime.getRuntime().availableProcessors());
+    }
+    flink.setFasterCopy(true);
+  }
+
+  private static String pipelineFile(String path) {
+    if (path == null || path.isEmpty()) {
+      return "";
+    }
+    try {
+      ResourceId file = FileSystems.matchSingleFileSpec(path).resourceId();
+      try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("--pipeline", "cannot read '" + path + "': " + rootMessage(e));
+    }
+  }
+
+  private static void checkInputsExist(List<String> globs) {
+    for (String glob : globs) {
+      try {
+        MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
+        if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+          throw new ConfigException("input.paths", "'" + glob + "' matches no file");
+        }
+      } catch (IOException e) {
+        throw new ConfigException("input.paths", "cannot list '" + glob + "': " + e.getMessage());
+      }
+    }
+  }
+
+  private static void writeText(String path, String text) throws IOException {
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    try (Writer writer =
+        new OutputStreamWriter(
+            Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT)),
+            StandardCharsets.UTF_8)) {
+      writer.write(text);
+    }
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+
+  /**
+   * Beam and Flink log at INFO through java.util.logging; a user wants warnings only, and none
+   * of the embedded Flink's warnings about its web dashboard and metric names. Pass {@code
+   * -Djava.util.logging.config.file=...} to see everything.
+   */
+  private static void quietLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    String config = "handlers=java.util.logging.ConsoleHandler\n"
+        + ".level=WARNING\n"
+        + "java.util.logging.ConsoleHandler.level=WARNING\n"
+        + "org.apache.flink.level=SEVERE\n";
+    try {
+      LogManager.getLogManager()
+          .readConfiguration(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      // Logging stays as the JVM set it.
+    }
+  }
+}

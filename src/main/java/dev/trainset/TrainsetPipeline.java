@@ -1,0 +1,98 @@
+package dev.trainset;
+
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Document;
+import dev.trainset.model.Example;
+import dev.trainset.model.Rejected;
+import dev.trainset.model.RejectedCoder;
+import dev.trainset.report.RunTally;
+import dev.trainset.transforms.ComputeWeights;
+import dev.trainset.transforms.FilterQuality;
+import dev.trainset.transforms.JsonLines;
+import dev.trainset.transforms.ReadDocuments;
+import dev.trainset.transforms.Segment;
+import dev.trainset.transforms.StratifiedSplit;
+import dev.trainset.transforms.WriteFormats;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment, StratifiedSplit,
+ * WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
+ * counts into {@code _tally/} for the report.
+ */
+public final class TrainsetPipeline {
+  /** The tally folder under the output directory; the driver turns it into stats.json. */
+  public static final String TALLY = "_tally";
+
+  /** What the built graph fixed that the report needs. */
+  public record Built(Instant freshnessReference) {}
+
+  private TrainsetPipeline() {}
+
+  /** Adds the graph for {@code spec} to {@code pipeline}, writing under {@code directory}. */
+  public static Built build(Pipeline pipeline, PipelineSpec spec, String directory) {
+    PCollectionTuple read = pipeline.apply("ReadDocuments", ReadDocuments.from(spec.input()));
+    PCollectionTuple filtered =
+        read.get(ReadDocuments.DOCUMENTS)
+            .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields()));
+    ComputeWeights computeWeights = ComputeWeights.of(spec.weights(), spec.fields());
+    PCollectionTuple weighted =
+        filtered.get(FilterQuality.KEPT).apply("ComputeWeights", computeWeights);
+    PCollectionTuple segmented =
+        weighted
+            .get(ComputeWeights.WEIGHTED)
+            .apply("Segment", Segment.of(spec.fields()).carrying(carriedFields(spec)));
+    PCollection<Example> examples =
+        segmented.get(Segment.EXAMPLES).apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
+    PCollectionTuple written =
+        examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory));
+
+    PCollection<Rejected> rejected =
+        PCollectionList.of(read.get(Rejected.TAG))
+            .and(filtered.get(Rejected.TAG))
+            .and(weighted.get(Rejected.TAG))
+            .and(segmented.get(Rejected.TAG))
+            .apply("AllRejected", Flatten.pCollections())
+            .setCoder(RejectedCoder.of());
+    rejected
+        .apply("RejectedLines", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((Rejected r) -> KV.of("rejected", r.toJson())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("WriteRejected", JsonLines.to(directory + "/_rejected"));
+
+    PCollection<Document> documents = read.get(ReadDocuments.DOCUMENTS);
+    PCollectionList.of(documents.apply("TallyRead", RunTally.<Document>each("records_read")))
+        .and(read.get(Rejected.TAG).apply("TallyUnreadable", RunTally.<Rejected>each("records_read")))
+        .and(rejected.apply("TallyRejected", RunTally.rejections()))
+        .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy())))
+        .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
+        .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
+        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected));
+    return new Built(computeWeights.reference());
+  }
+
+  /** Record fields the stages after Segment look up: stratum, group and partition keys. */
+  static List<String> carriedFields(PipelineSpec spec) {
+    List<String> carried = new ArrayList<>();
+    for (String key : List.of(spec.split().stratifyBy(), spec.split().groupBy())) {
+      if (!key.isEmpty()) {
+        carried.add(key);
+      }
+    }
+    carried.addAll(spec.output().partitionBy());
+    return carried;
+  }
+}

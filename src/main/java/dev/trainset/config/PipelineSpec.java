@@ -1,0 +1,173 @@
+package dev.trainset.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The pipeline file (SPEC section 3) after defaults, overrides and validation: one immutable
+ * value, from which each stage takes only its own section. Build it with {@link SpecLoader}.
+ */
+public record PipelineSpec(
+    String name,
+    Input input,
+    Fields fields,
+    Segment segment,
+    Quality quality,
+    Weights weights,
+    Split split,
+    Output output)
+    implements Serializable {
+
+  /** {@code input}: where records come from. */
+  public record Input(List<String> paths, String format, String idField, @Nullable Kafka kafka)
+      implements Serializable {
+    public Input {
+      paths = List.copyOf(paths);
+    }
+  }
+
+  /** {@code input.kafka}: an unbounded source instead of files. */
+  public record Kafka(
+      String bootstrapServers, List<String> topics, String groupId, String start, long maxRecords)
+      implements Serializable {
+    public Kafka {
+      topics = List.copyOf(topics);
+    }
+  }
+
+  /** {@code fields}: where each part of an example is found in a record (dotted paths). */
+  public record Fields(
+      String style,
+      String instruction,
+      String input,
+      String output,
+      String system,
+      String messages,
+      String user,
+      String assistant,
+      String text,
+      List<String> metadata)
+      implements Serializable {
+    public Fields {
+      metadata = List.copyOf(metadata);
+    }
+  }
+
+  /** {@code segment}: cutting documents into examples by patterns and turn prefixes. */
+  public record Segment(
+      boolean enabled,
+      String sourceField,
+      List<String> instructionPatterns,
+      List<String> contextPatterns,
+      List<String> outputPatterns,
+      Map<String, List<String>> turnPrefixes,
+      int minInstructionChars,
+      int minOutputChars)
+      implements Serializable {
+    public Segment {
+      instructionPatterns = List.copyOf(instructionPatterns);
+      contextPatterns = List.copyOf(contextPatterns);
+      outputPatterns = List.copyOf(outputPatterns);
+      turnPrefixes = frozen(turnPrefixes);
+    }
+  }
+
+  /** {@code quality}: what FilterQuality refuses. */
+  public record Quality(
+      int minChars,
+      int maxChars,
+      int maxTokens,
+      String tokenizer,
+      boolean skipEmptyOutput,
+      String scoreField,
+      double minScore,
+      boolean heuristics,
+      Map<String, Double> tiers,
+      String dedup,
+      double nearThreshold)
+      implements Serializable {
+    public Quality {
+      tiers = frozen(tiers);
+    }
+  }
+
+  /** {@code weights}: how ComputeWeights weighs an example. */
+  public record Weights(
+      String field,
+      @JsonProperty("default") double defaultWeight,
+      boolean byLength,
+      Freshness freshness)
+      implements Serializable {}
+
+  /** {@code weights.freshness}: exponential decay by age. */
+  public record Freshness(String field, double halfLifeDays, String reference)
+      implements Serializable {}
+
+  /** {@code split}: named ratios, stratification and grouping. */
+  public record Split(
+      Map<String, Double> ratios, String stratifyBy, String groupBy, long seed)
+      implements Serializable {
+    public Split {
+      ratios = frozen(ratios);
+    }
+  }
+
+  /** {@code output}: where and how the examples are written. */
+  public record Output(
+      String dir,
+      List<String> formats,
+      String compression,
+      long maxRecordsPerFile,
+      List<String> partitionBy,
+      Jsonl jsonl,
+      Chatml chatml,
+      Alpaca alpaca,
+      Parquet parquet,
+      Csv csv,
+      Openai openai,
+      Text text,
+      Tokens tokens,
+      List<String> onComplete)
+      implements Serializable {
+    public Output {
+      formats = List.copyOf(formats);
+      partitionBy = List.copyOf(partitionBy);
+      onComplete = List.copyOf(onComplete);
+    }
+  }
+
+  /** {@code output.jsonl}. */
+  public record Jsonl(boolean includeMetadata) implements Serializable {}
+
+  /** {@code output.chatml}. */
+  public record Chatml(String systemMessage, boolean includeSystem) implements Serializable {}
+
+  /** {@code output.alpaca}. */
+  public record Alpaca(boolean includeEmptyInput) implements Serializable {}
+
+  /** {@code output.parquet}. */
+  public record Parquet(String compression) implements Serializable {}
+
+  /** {@code output.csv}. */
+  public record Csv(boolean flatten) implements Serializable {}
+
+  /** {@code output.openai}. */
+  public record Openai(int maxTokens) implements Serializable {}
+
+  /** {@code output.text}. */
+  public record Text(String separator, boolean includeHeaders, int maxLineLength)
+      implements Serializable {}
+
+  /** {@code output.tokens}. */
+  public record Tokens(String tokenizer, int seqLen) implements Serializable {}
+
+  /** An unmodifiable copy that keeps the file's key order (Map.copyOf would not). */
+  private static <K, V> Map<K, V> frozen(Map<K, V> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.trainset.formats;
+
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Example;
+import java.io.Serializable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One output format: its name, its file extension, how it encodes one example, and what it
+ * cannot represent. A file of the format is {@link #open()}, then the encoded examples with
+ * {@link #between()} between two of them and {@link #after()} after each, then {@link #close()}.
+ *
+ * <p>To add a format, implement this and a {@link Provider}, and list the provider in {@code
+ * META-INF/services/dev.trainset.formats.OutputFormat$Provider}; name it in {@code
+ * output.formats}.
+ */
+public interface OutputFormat extends Serializable {
+
+  /** The name used in {@code output.formats} and as the output folder. */
+  String name();
+
+  /** The file extension with its dot, e.g. {@code .jsonl}. */
+  String extension();
+
+  /**
+   * Why this format cannot hold {@code example} (it goes to {@code _validation/} instead), or
+   * null when it can.
+   */
+  @Nullable String unrepresentable(Example example);
+
+  /** The example's bytes in this format, without separators; only called when representable. */
+  String encode(Example example);
+
+  /** What a file starts with. */
+  default String open() {
+    return "";
+  }
+
+  /** What stands between two records of one file. */
+  default String between() {
+    return "";
+  }
+
+  /** What follows each record. */
+  default String after() {
+    return "\n";
+  }
+
+  /** What a file ends with. */
+  default String close() {
+    return "";
+  }
+
+  /** Makes a format from the {@code output} section; found by ServiceLoader for custom formats. */
+  interface Provider {
+    String name();
+
+    OutputFormat create(PipelineSpec.Output output);
+  }
+}

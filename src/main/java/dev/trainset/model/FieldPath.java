@@ -1,0 +1,38 @@
+package dev.trainset.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Finds a value by a dotted path ({@code state.reward}). A key that itself contains dots, as a
+ * CSV header does, is tried first; then the path walks nested objects.
+ */
+public final class FieldPath {
+  private FieldPath() {}
+
+  /** The value at {@code path}, or null when it is absent or JSON null. */
+  public static @Nullable JsonNode resolve(JsonNode record, String path) {
+    JsonNode literal = record.get(path);
+    if (literal != null) {
+      return literal.isNull() ? null : literal;
+    }
+    JsonNode node = record;
+    int start = 0;
+    while (node != null && start <= path.length()) {
+      int dot = path.indexOf('.', start);
+      String part = dot < 0 ? path.substring(start) : path.substring(start, dot);
+      node = node.isArray() && part.matches("\\d+") ? node.get(Integer.parseInt(part)) : node.get(part);
+      if (dot < 0) {
+        break;
+      }
+      start = dot + 1;
+    }
+    return node == null || node.isNull() || node.isMissingNode() ? null : node;
+  }
+
+  /** The value at {@code path} as text when it is a string, number or boolean; else null. */
+  public static @Nullable String text(JsonNode record, String path) {
+    JsonNode value = resolve(record, path);
+    return value != null && value.isValueNode() ? value.asText() : null;
+  }
+}

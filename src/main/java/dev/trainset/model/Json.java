@@ -1,0 +1,45 @@
+package dev.trainset.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The Jackson mappers trainset shares: JSON text for files, Smile for coders. */
+public final class Json {
+  /** Reads and writes JSON text; thread-safe once configured. */
+  public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+  /** Binary JSON for coders: compact, fast, and the same tree always encodes to the same bytes. */
+  static final ObjectMapper SMILE = new ObjectMapper(new SmileFactory());
+
+  private Json() {}
+
+  /** Compact JSON text of {@code node}. */
+  public static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] toSmile(JsonNode node) {
+    try {
+      return SMILE.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode fromSmile(byte[] bytes) {
+    try {
+      return SMILE.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

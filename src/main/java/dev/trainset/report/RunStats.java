@@ -1,0 +1,152 @@
+package dev.trainset.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.model.Json;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The numbers of one run, read from the tally the pipeline wrote, as {@code stats.json} (SPEC
+ * section 7) and the one-line summary.
+ */
+public final class RunStats {
+  /** Files and bytes one format wrote, from listing its folder. */
+  public record FormatFiles(long files, long bytes) {}
+
+  private long recordsRead;
+  private final Map<String, Long> rejectedByReason = new TreeMap<>();
+  private final Map<String, Long> splits = new LinkedHashMap<>();
+  private final Map<String, Map<String, Long>> strata = new TreeMap<>();
+  private final Map<String, Map<String, Long>> formatCounts = new LinkedHashMap<>();
+  private final List<String> errors = new ArrayList<>();
+
+  private RunStats() {}
+
+  /**
+   * Reads the tally lines; {@code splitNames} and {@code formatNames} give the order (and the
+   * zero entries) of the report.
+   */
+  public static RunStats fromTally(
+      List<String> lines, List<String> splitNames, List<String> formatNames) {
+    RunStats stats = new RunStats();
+    splitNames.forEach(split -> stats.splits.put(split, 0L));
+    formatNames.forEach(format -> stats.formatCounts.put(format, new LinkedHashMap<>()));
+    for (String text : lines) {
+      JsonNode line = read(text);
+      if (line.has("error")) {
+        stats.errors.add(line.get("error").asText());
+        continue;
+      }
+      List<String> key = new ArrayList<>();
+      line.get("key").forEach(part -> key.add(part.asText()));
+      long count = line.get("count").asLong();
+      switch (key.get(0)) {
+        case "records_read" -> stats.recordsRead += count;
+        case "rejected" -> stats.rejectedByReason.merge(key.get(1), count, Long::sum);
+        case "split" -> stats.splits.merge(key.get(1), count, Long::sum);
+        case "stratum" -> stats.strata
+            .computeIfAbsent(key.get(1), stratum -> zeroes(splitNames))
+            .merge(key.get(2), count, Long::sum);
+        case "format" -> stats.formatCounts
+            .computeIfAbsent(key.get(1), format -> new LinkedHashMap<>())
+            .merge(key.get(2), count, Long::sum);
+        default -> throw new IllegalStateException("unknown tally key " + key);
+      }
+    }
+    stats.errors.sort(null);
+    return stats;
+  }
+
+  private static Map<String, Long> zeroes(List<String> names) {
+    Map<String, Long> map = new LinkedHashMap<>();
+    names.forEach(name -> map.put(name, 0L));
+    return map;
+  }
+
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  public long examplesExported() {
+    return splits.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long recordsRejected() {
+    return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public Map<String, Long> rejectedByReason() {
+    return rejectedByReason;
+  }
+
+  public Map<String, Long> splits() {
+    return splits;
+  }
+
+  /** {@code stats.json}, keys in SPEC order. */
+  public String toJson(
+      String name, String runner, long durationMs, Map<String, FormatFiles> files) {
+    ObjectNode stats = Json.MAPPER.createObjectNode();
+    stats.put("name", name);
+    stats.put("runner", runner);
+    stats.put("duration_ms", durationMs);
+    stats.put("records_read", recordsRead);
+    stats.put("examples_exported", examplesExported());
+    stats.put("records_rejected", recordsRejected());
+    ObjectNode reasons = stats.putObject("rejected_by_reason");
+    rejectedByReason.forEach(reasons::put);
+    ObjectNode splitCounts = stats.putObject("splits");
+    splits.forEach(splitCounts::put);
+    ObjectNode strataCounts = stats.putObject("strata");
+    strata.forEach((stratum, counts) -> {
+      ObjectNode perSplit = strataCounts.putObject(stratum);
+      counts.forEach(perSplit::put);
+    });
+    ObjectNode formats = stats.putObject("formats");
+    formatCounts.forEach((format, counts) -> {
+      ObjectNode entry = formats.putObject(format);
+      FormatFiles written = files.getOrDefault(format, new FormatFiles(0, 0));
+      entry.put("files", written.files());
+      entry.put("records", counts.getOrDefault("records", 0L));
+      entry.put("bytes", written.bytes());
+      entry.put("invalid", counts.getOrDefault("invalid", 0L));
+    });
+    ArrayNode errorList = stats.putArray("errors");
+    errors.forEach(errorList::add);
+    try {
+      return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(stats)
+          + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code read 1000, exported 950 (train 760, ...), rejected 50 (duplicate 30, ...)}. */
+  public String summary() {
+    String perSplit = splits.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+    String perReason = rejectedByReason.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+    return "read " + recordsRead + ", exported " + examplesExported() + " (" + perSplit + ")"
+        + ", rejected " + recordsRejected() + (perReason.isEmpty() ? "" : " (" + perReason + ")");
+  }
+
+  private static JsonNode read(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.trainset.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.model.Example;
+import dev.trainset.model.Json;
+import dev.trainset.model.Rejected;
+import java.util.List;
+import dev.trainset.transforms.JsonLines;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Top;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Counts what a run did, inside the pipeline, so the numbers of {@code stats.json} are exact on
+ * every runner: each source is turned into tally keys ({@code [rejected, duplicate]}, {@code
+ * [split, train]}, ...), the keys are counted, and the counts and the first 100 errors are written
+ * as JSON lines for {@link RunStats} to read.
+ *
+ * <p>Batch only: over unbounded input the counts would need a window, which the streaming
+ * reports will bring.
+ */
+public final class RunTally extends PTransform<PCollectionList<List<String>>, PDone> {
+  public static final String MISSING_STRATUM = "__missing__";
+  static final int MAX_ERRORS = 100;
+
+  private final String directory;
+  private final PCollection<Rejected> rejected;
+
+  private RunTally(String directory, PCollection<Rejected> rejected) {
+    this.directory = directory;
+    this.rejected = rejected;
+  }
+
+  /** Counts the keys and keeps the first errors of {@code rejected}, into {@code directory}. */
+  public static RunTally into(String directory, PCollection<Rejected> rejected) {
+    return new RunTally(directory, rejected);
+  }
+
+  @Override
+  public PDone expand(PCollectionList<List<String>> keys) {
+    for (PCollection<List<String>> each : keys.getAll()) {
+      if (each.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+        throw new IllegalArgumentException("RunTally counts bounded input only");
+      }
+    }
+    PCollection<String> counts =
+        keys.apply("AllKeys", Flatten.pCollections())
+            .setCoder(ListCoder.of(StringUtf8Coder.of()))
+            .apply("Count", Count.perElement())
+            .apply("CountLines", MapElements.into(TypeDescriptors.strings()).via(RunTally::countLine));
+    PCollection<String> errors =
+        rejected
+            .apply("ErrorText", MapElements.into(TypeDescriptors.strings())
+                .via((Rejected r) -> r.id() + ": " + r.reason()))
+            .apply("FirstErrors", Top.smallest(MAX_ERRORS))
+            .apply("ErrorLines", ParDo.of(new ErrorLinesFn()));
+    PCollectionList.of(counts)
+        .and(errors)
+        .apply("Lines", Flatten.pCollections())
+        .apply("Keyed", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via(line -> KV.of("tally", line)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("Write", JsonLines.to(directory));
+    return PDone.in(keys.getPipeline());
+  }
+
+  private static String countLine(KV<List<String>, Long> count) {
+    ObjectNode line = Json.MAPPER.createObjectNode();
+    ArrayNode key = line.putArray("key");
+    count.getKey().forEach(key::add);
+    line.put("count", count.getValue());
+    return Json.write(line);
+  }
+
+  static final class ErrorLinesFn extends DoFn<List<String>, String> {
+    @ProcessElement
+    public void process(@Element List<String> errors, OutputReceiver<String> out) {
+      for (String error : errors) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("error", error);
+        out.output(Json.write(line));
+      }
+    }
+  }
+
+  /** One key per element: {@code [name]}. */
+  public static <T> PTransform<PCollection<T>, PCollection<List<String>>> each(String name) {
+    return keyed(element -> List.of(name));
+  }
+
+  /** {@code [rejected, <reason>]} per rejection. */
+  public static PTransform<PCollection<Rejected>, PCollection<List<String>>> rejections() {
+    return keyed(rejected -> List.of("rejected", rejected.reason()));
+  }
+
+  /** {@code [format, <name>, <kind>]} per {@code KV<format, split>}. */
+  public static PTransform<PCollection<KV<String, String>>, PCollection<List<String>>> formats(
+      String kind) {
+    return keyed(written -> List.of("format", written.getKey(), kind));
+  }
+
+  /** {@code [split, <split>]} per example, and {@code [stratum, <value>, <split>]} with strata. */
+  public static PTransform<PCollection<Example>, PCollection<List<String>>> exports(
+      String stratifyBy) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<List<String>> expand(PCollection<Example> examples) {
+        return examples.apply(ParDo.of(new ExportKeysFn(stratifyBy)))
+            .setCoder(ListCoder.of(StringUtf8Coder.of()));
+      }
+    };
+  }
+
+  static final class ExportKeysFn extends DoFn<Example, List<String>> {
+    private final String stratifyBy;
+
+    ExportKeysFn(String stratifyBy) {
+      this.stratifyBy = stratifyBy;
+    }
+
+    @ProcessElement
+    public void process(@Element Example example, OutputReceiver<List<String>> out) {
+      out.output(List.of("split", example.split()));
+      if (!stratifyBy.isEmpty()) {
+        String stratum = example.lookupText(stratifyBy);
+        out.output(List.of("stratum", stratum == null ? MISSING_STRATUM : stratum, example.split()));
+      }
+    }
+  }
+
+  private static <T> PTransform<PCollection<T>, PCollection<List<String>>> keyed(
+      SerializableFunction<T, List<String>> key) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<List<String>> expand(PCollection<T> input) {
+        return input
+            .apply(MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings())).via(key))
+            .setCoder(ListCoder.of(StringUtf8Coder.of()));
+      }
+    };
+  }
+}

@@ -1,0 +1,193 @@
+package dev.trainset.transforms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Document;
+import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.Example;
+import dev.trainset.model.FieldPath;
+import dev.trainset.model.Rejected;
+import dev.trainset.model.RejectedCoder;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Refuses documents that would make poor examples: too short or too long (characters, then
+ * tokens), an empty output, a score under {@code min_score}; then drops exact duplicates of
+ * normalized content, keeping one deterministic survivor. Documents are judged through the
+ * {@code fields} mapping; a record the mapping cannot read is refused {@code missing_field} or
+ * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded.
+ */
+public final class FilterQuality extends PTransform<PCollection<Document>, PCollectionTuple> {
+  public static final String STAGE = "quality";
+
+  /** The documents that passed. */
+  public static final TupleTag<Document> KEPT = new TupleTag<Document>("kept") {};
+
+  /** The annotation holding the document's token count when {@code max_tokens} is set. */
+  public static final String TOKEN_COUNT = "token_count";
+
+  /** The annotation holding the document's tier when {@code tiers} is set. */
+  public static final String QUALITY_TIER = "quality_tier";
+
+  private final PipelineSpec.Quality quality;
+  private final PipelineSpec.Fields fields;
+
+  private FilterQuality(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
+    this.quality = quality;
+    this.fields = fields;
+  }
+
+  /** Filters by {@code quality}, seeing records through {@code fields}. */
+  public static FilterQuality of(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
+    return new FilterQuality(quality, fields);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Document> documents) {
+    FieldMapping mapping = new FieldMapping(fields);
+    PCollectionTuple checked =
+        documents.apply(
+            "CheckBounds",
+            ParDo.of(new CheckFn(quality, mapping))
+                .withOutputTags(KEPT, TupleTagList.of(Rejected.TAG)));
+    checked.get(KEPT).setCoder(DocumentCoder.of());
+    checked.get(Rejected.TAG).setCoder(RejectedCoder.of());
+    if (quality.dedup().equals("none")) {
+      return checked;
+    }
+    PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping));
+    PCollection<Rejected> rejected =
+        PCollectionList.of(checked.get(Rejected.TAG))
+            .and(deduped.get(Rejected.TAG))
+            .apply("Rejected", Flatten.pCollections());
+    return PCollectionTuple.of(KEPT, deduped.get(KEPT)).and(Rejected.TAG, rejected);
+  }
+
+  /** The per-document checks: mapping, lengths, empty output, tokens, score and tier. */
+  static final class CheckFn extends DoFn<Document, Document> {
+    private final PipelineSpec.Quality quality;
+    private final FieldMapping mapping;
+    private transient @Nullable Encoding tokenizer;
+
+    CheckFn(PipelineSpec.Quality quality, FieldMapping mapping) {
+      this.quality = quality;
+      this.mapping = mapping;
+    }
+
+    @Setup
+    public void setup() {
+      if (quality.maxTokens() > 0) {
+        tokenizer = tokenizer(quality.tokenizer());
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element Document document, MultiOutputReceiver out) {
+      FieldMapping.Mapped mapped = mapping.map(document);
+      if (!mapped.ok()) {
+        reject(out, document, mapped.reason(), mapped.detail());
+        return;
+      }
+      Example example = mapped.example();
+      String text = example.fullText();
+      int chars = text.codePointCount(0, text.length());
+      if (chars < quality.minChars()) {
+        reject(out, document, "too_short", chars + " chars < min_chars " + quality.minChars());
+        return;
+      }
+      if (chars > quality.maxChars()) {
+        reject(out, document, "too_long", chars + " chars > max_chars " + quality.maxChars());
+        return;
+      }
+      if (quality.skipEmptyOutput() && example.outputText().isBlank()) {
+        reject(out, document, "empty_output", "the output text is empty");
+        return;
+      }
+      Document kept = document;
+      if (tokenizer != null) {
+        int tokens = tokenizer.countTokensOrdinary(text);
+        if (tokens > quality.maxTokens()) {
+          reject(out, document, "too_many_tokens", tokens + " " + quality.tokenizer()
+              + " tokens > max_tokens " + quality.maxTokens());
+          return;
+        }
+        kept = kept.withAnnotation(TOKEN_COUNT, IntNode.valueOf(tokens));
+      }
+      if (!quality.scoreField().isEmpty()) {
+        JsonNode value = FieldPath.resolve(document.fields(), quality.scoreField());
+        Double score = value == null ? null : number(value);
+        if (value == null) {
+          reject(out, document, FieldMapping.MISSING_FIELD,
+              "no '" + quality.scoreField() + "' field in the record");
+          return;
+        }
+        if (score == null) {
+          reject(out, document, FieldMapping.BAD_FIELD,
+              "'" + quality.scoreField() + "' is '" + value.asText() + "', not a number");
+          return;
+        }
+        if (score < quality.minScore()) {
+          reject(out, document, "low_score", score + " < min_score " + quality.minScore());
+          return;
+        }
+        String tier = tierOf(score, quality.tiers());
+        if (tier != null) {
+          kept = kept.withAnnotation(QUALITY_TIER, TextNode.valueOf(tier));
+        }
+      }
+      out.get(KEPT).output(kept);
+    }
+
+    private static void reject(
+        MultiOutputReceiver out, Document document, String reason, String detail) {
+      out.get(Rejected.TAG).output(Rejections.of(document, STAGE, reason, detail));
+    }
+  }
+
+  /** The highest tier whose threshold the score reaches, or null below every tier. */
+  static @Nullable String tierOf(double score, Map<String, Double> tiers) {
+    return tiers.entrySet().stream()
+        .filter(tier -> score >= tier.getValue())
+        .max(Comparator.comparingDouble(Map.Entry<String, Double>::getValue))
+        .map(Map.Entry::getKey)
+        .orElse(null);
+  }
+
+  /** A number, or numeric text (CSV holds only text); null for anything else. */
+  static @Nullable Double number(JsonNode value) {
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isTextual()) {
+      try {
+        double parsed = Double.parseDouble(value.asText().trim());
+        return Double.isNaN(parsed) ? null : parsed;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  static Encoding tokenizer(String name) {
+    return Encodings.newLazyEncodingRegistry()
+        .getEncoding(EncodingType.valueOf(name.toUpperCase(Locale.ROOT)));
+  }
+}

@@ -1,0 +1,321 @@
+package dev.trainset.transforms;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Document;
+import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.FieldPath;
+import dev.trainset.model.Hashes;
+import dev.trainset.model.Json;
+import dev.trainset.model.Rejected;
+import dev.trainset.model.RejectedCoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads the input files into documents: JSON lines, JSON arrays and CSV (header row, RFC 4180),
+ * decompressing {@code .gz}, {@code .bz2} and {@code .zst}. A line, element or row that does not
+ * parse, and a file that cannot be read, is rejected with {@code stage=read}; reading goes on.
+ *
+ * <p>Each file is read whole by one worker; the shuffle in FilterQuality's dedup spreads the
+ * records out again. The output is bounded: an unbounded source arrives as its own transform.
+ */
+public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
+  public static final String STAGE = "read";
+
+  /** The documents that were read. */
+  public static final TupleTag<Document> DOCUMENTS = new TupleTag<Document>("documents") {};
+
+  private final PipelineSpec.Input input;
+
+  private ReadDocuments(PipelineSpec.Input input) {
+    this.input = input;
+  }
+
+  /** Reads the files {@code input.paths} match, as {@code input.format} says. */
+  public static ReadDocuments from(PipelineSpec.Input input) {
+    return new ReadDocuments(input);
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    PCollectionTuple read =
+        begin
+            .apply("Globs", Create.of(input.paths()))
+            .apply("Match", FileIO.matchAll())
+            .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
+            .apply(
+                "Parse",
+                ParDo.of(new ParseFileFn(input.format(), input.idField()))
+                    .withOutputTags(DOCUMENTS, TupleTagList.of(Rejected.TAG)));
+    read.get(DOCUMENTS).setCoder(DocumentCoder.of());
+    read.get(Rejected.TAG).setCoder(RejectedCoder.of());
+    return read;
+  }
+
+  /** The format a file is read as: the configured one, or by its extension for {@code auto}. */
+  static @Nullable String formatOf(String path, String configured) {
+    if (!"auto".equals(configured)) {
+      return configured;
+    }
+    String name = path.toLowerCase(Locale.ROOT);
+    for (String compressed : List.of(".gz", ".bz2", ".zst", ".zstd", ".deflate")) {
+      if (name.endsWith(compressed)) {
+        name = name.substring(0, name.length() - compressed.length());
+      }
+    }
+    if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+      return "jsonl";
+    }
+    if (name.endsWith(".json")) {
+      return "json";
+    }
+    if (name.endsWith(".csv")) {
+      return "csv";
+    }
+    return null;
+  }
+
+  /** Parses one file, emitting documents and rejections as it goes. */
+  static final class ParseFileFn extends DoFn<FileIO.ReadableFile, Document> {
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private final String format;
+    private final String idField;
+    private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
+
+    ParseFileFn(String format, String idField) {
+      this.format = format;
+      this.idField = idField;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
+      String path = file.getMetadata().resourceId().toString();
+      String fileFormat = formatOf(path, format);
+      Emitter emit = new Emitter(path, idField, out, documentsRead);
+      if (fileFormat == null) {
+        emit.reject(path, "unknown_format",
+            "cannot tell the format from the file name; set input.format to jsonl, json or csv",
+            null);
+        return;
+      }
+      try (InputStream in = withoutBom(Channels.newInputStream(file.open()))) {
+        switch (fileFormat) {
+          case "jsonl" -> readJsonLines(in, emit);
+          case "json" -> readJson(in, emit);
+          default -> readCsv(in, emit);
+        }
+      } catch (IOException | RuntimeException e) {
+        // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
+        emit.reject(path, "unreadable_file", "reading stopped at record " + (emit.count + 1)
+            + ": " + e.getMessage(), null);
+      }
+    }
+
+    private static void readJsonLines(InputStream in, Emitter emit) throws IOException {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      String line;
+      long lineNumber = 0;
+      while ((line = lines.readLine()) != null) {
+        lineNumber++;
+        if (!line.isBlank()) {
+          emit.jsonLine(line, lineNumber);
+        }
+      }
+    }
+
+    /**
+     * A JSON file holds one array of records, one record, or records one after another (JSON
+     * lines under a .json name, as many published datasets are).
+     */
+    private static void readJson(InputStream in, Emitter emit) throws IOException {
+      PushbackInputStream peek = new PushbackInputStream(in, 1);
+      int first;
+      do {
+        first = peek.read();
+      } while (first != -1 && Character.isWhitespace(first));
+      if (first == -1) {
+        return;
+      }
+      peek.unread(first);
+      if (first != '[') {
+        readJsonLines(peek, emit);
+        return;
+      }
+      try (JsonParser parser = Json.MAPPER.createParser(peek)) {
+        parser.nextToken();
+        while (true) {
+          JsonLocation at;
+          JsonToken token;
+          try {
+            token = parser.nextToken();
+            at = parser.currentTokenLocation();
+            if (token == null || token == JsonToken.END_ARRAY) {
+              return;
+            }
+            JsonNode element = parser.readValueAsTree();
+            emit.json(element, at.getLineNr());
+          } catch (JsonProcessingException e) {
+            // A syntax error leaves the parser nowhere to resume: the rest of the file is one
+            // rejection, so nothing after it is lost without a trace.
+            emit.reject(emit.path + ":" + location(e), "parse_error",
+                e.getOriginalMessage() + " at " + location(e) + "; the rest of the file was not read",
+                null);
+            return;
+          }
+        }
+      }
+    }
+
+    private static void readCsv(InputStream in, Emitter emit) throws IOException {
+      Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+      CsvSchema header = CsvSchema.emptySchema().withHeader();
+      try (MappingIterator<Map<String, String>> rows =
+          CSV.readerForMapOf(String.class)
+              .with(header)
+              .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
+              .readValues(reader)) {
+        long lastErrorLine = -1;
+        while (true) {
+          long line = rows.getCurrentLocation() == null ? 0 : rows.getCurrentLocation().getLineNr();
+          try {
+            if (!rows.hasNextValue()) {
+              return;
+            }
+            Map<String, String> row = rows.nextValue();
+            ObjectNode record = JsonNodeFactory.instance.objectNode();
+            row.forEach(record::put);
+            emit.record(record, rows.getCurrentLocation().getLineNr());
+          } catch (RuntimeException | IOException e) {
+            long errorLine = rows.getCurrentLocation() == null ? line : rows.getCurrentLocation().getLineNr();
+            if (errorLine == lastErrorLine) {
+              // The parser cannot move past this point: stop instead of looping.
+              emit.reject(emit.path + ":" + errorLine, "parse_error",
+                  "the CSV cannot be read past line " + errorLine + ": " + e.getMessage(), null);
+              return;
+            }
+            lastErrorLine = errorLine;
+            emit.reject(emit.path + ":" + errorLine, "parse_error",
+                "CSV row at line " + errorLine + ": " + firstLine(e.getMessage()), null);
+          }
+        }
+      }
+    }
+
+    private static String location(JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      return at == null ? "?" : "line " + at.getLineNr() + " column " + at.getColumnNr();
+    }
+
+    private static String firstLine(@Nullable String message) {
+      if (message == null) {
+        return "unreadable row";
+      }
+      int newline = message.indexOf('\n');
+      return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static InputStream withoutBom(InputStream in) throws IOException {
+      PushbackInputStream peek = new PushbackInputStream(in, 3);
+      byte[] head = new byte[3];
+      int n = peek.readNBytes(head, 0, 3);
+      boolean bom = n == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB
+          && (head[2] & 0xFF) == 0xBF;
+      if (!bom && n > 0) {
+        peek.unread(head, 0, n);
+      }
+      return peek;
+    }
+  }
+
+  /** Turns parsed values into documents or rejections for one file. */
+  private static final class Emitter {
+    final String path;
+    private final String idField;
+    private final DoFn.MultiOutputReceiver out;
+    private final Counter documentsRead;
+    long count;
+
+    Emitter(String path, String idField, DoFn.MultiOutputReceiver out, Counter documentsRead) {
+      this.path = path;
+      this.idField = idField;
+      this.out = out;
+      this.documentsRead = documentsRead;
+    }
+
+    void jsonLine(String line, long lineNumber) {
+      JsonNode value;
+      try {
+        value = Json.MAPPER.readTree(line);
+      } catch (JsonProcessingException e) {
+        reject(path + ":" + lineNumber, "parse_error",
+            "line " + lineNumber + ": " + e.getOriginalMessage(),
+            JsonNodeFactory.instance.textNode(line));
+        return;
+      }
+      json(value, lineNumber);
+    }
+
+    void json(JsonNode value, long lineNumber) {
+      if (!value.isObject()) {
+        reject(path + ":" + lineNumber, "not_an_object",
+            "line " + lineNumber + " holds " + value.getNodeType().name().toLowerCase(Locale.ROOT)
+                + ", not a JSON object",
+            value);
+        return;
+      }
+      record((ObjectNode) value, lineNumber);
+    }
+
+    void record(ObjectNode record, long lineNumber) {
+      count++;
+      documentsRead.inc();
+      out.get(DOCUMENTS).output(Document.read(idOf(record), path + ":" + lineNumber, record));
+    }
+
+    void reject(String id, String reason, String detail, @Nullable JsonNode original) {
+      count++;
+      out.get(Rejected.TAG).output(
+          Rejections.counted(new Rejected(id, STAGE, reason, detail, original)));
+    }
+
+    /** The id field's value when it is text or a number; else a stable hash of the content. */
+    private String idOf(ObjectNode record) {
+      String id = FieldPath.text(record, idField);
+      return id != null && !id.isEmpty() ? id : Hashes.sha256Hex(Json.write(record), 16);
+    }
+  }
+}
