@@ -1,0 +1,127 @@
+package dev.trainset.transforms;
+
+import static dev.trainset.testing.Fixtures.doc;
+import static dev.trainset.testing.Fixtures.spec;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Document;
+import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.Rejected;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.Rule;
+import org.junit.Test;
+
+public class FilterQualityTest {
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+
+  private PCollectionTuple filter(PipelineSpec spec, Document... documents) {
+    return pipeline
+        .apply(Create.of(java.util.List.of(documents)).withCoder(DocumentCoder.of()))
+        .apply(FilterQuality.of(spec.quality(), spec.fields()));
+  }
+
+  @Test
+  public void refusesEachBoundWithItsReason() {
+    PipelineSpec spec = spec("quality: {min_chars: 20, max_chars: 60, dedup: none}");
+    Document ok = doc("ok", "{\"instruction\": \"Name a colour.\", \"output\": \"Blue is one.\"}");
+    Document shortOne = doc("short", "{\"instruction\": \"Hi\", \"output\": \"Hello\"}");
+    Document longOne = doc("long", "{\"instruction\": \"" + "x".repeat(60) + "\", \"output\": \"y\"}");
+    Document empty = doc("empty", "{\"instruction\": \"Name a colour please.\", \"output\": \"  \"}");
+    Document missing = doc("missing", "{\"instruction\": \"Name a colour please.\"}");
+    Document nested = doc("nested", "{\"instruction\": {\"a\": 1}, \"output\": \"Blue is a colour.\"}");
+
+    PCollectionTuple out = filter(spec, ok, shortOne, longOne, empty, missing, nested);
+
+    PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(ok);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            Rejected.of(shortOne, "quality", "too_short", "9 chars < min_chars 20"),
+            Rejected.of(longOne, "quality", "too_long", "63 chars > max_chars 60"),
+            Rejected.of(empty, "quality", "empty_output", "the output text is empty"),
+            Rejected.of(missing, "quality", "missing_field", "no 'output' field in the record"),
+            Rejected.of(nested, "quality", "bad_field", "'instruction' is an object, not text"));
+    pipeline.run();
+  }
+
+  @Test
+  public void countsTokensAndRefusesOverTheLimit() {
+    PipelineSpec spec = spec("quality: {max_tokens: 6, tokenizer: cl100k_base, dedup: none}");
+    // The full text "Say hi\n\nHello there friend" is 6 cl100k_base tokens; ", my" adds 2.
+    Document fits =
+        doc("fits", "{\"instruction\": \"Say hi\", \"output\": \"Hello there friend\"}");
+    Document over =
+        doc("over", "{\"instruction\": \"Say hi\", \"output\": \"Hello there, my friend\"}");
+
+    PCollectionTuple out = filter(spec, fits, over);
+
+    PAssert.that(out.get(FilterQuality.KEPT))
+        .containsInAnyOrder(fits.withAnnotation("token_count", IntNode.valueOf(6)));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(Rejected.of(over, "quality", "too_many_tokens",
+            "8 cl100k_base tokens > max_tokens 6"));
+    pipeline.run();
+  }
+
+  @Test
+  public void refusesLowAndUnreadableScoresAndTiersTheRest() {
+    PipelineSpec spec = spec("quality: {score_field: meta.score, min_score: 0.5,"
+        + " tiers: {high: 0.8, medium: 0.6}, dedup: none}");
+    String text = "\"instruction\": \"Name a colour.\", \"output\": \"Blue is one.\"";
+    Document high = doc("high", "{" + text + ", \"meta\": {\"score\": 0.8}}");
+    Document medium = doc("medium", "{" + text + ", \"meta\": {\"score\": \"0.79\"}}");
+    Document untiered = doc("untiered", "{" + text + ", \"meta\": {\"score\": 0.5}}");
+    Document low = doc("low", "{" + text + ", \"meta\": {\"score\": 0.49}}");
+    Document noScore = doc("none", "{" + text + "}");
+    Document badScore = doc("bad", "{" + text + ", \"meta\": {\"score\": \"great\"}}");
+
+    PCollectionTuple out = filter(spec, high, medium, untiered, low, noScore, badScore);
+
+    PAssert.that(out.get(FilterQuality.KEPT))
+        .containsInAnyOrder(
+            high.withAnnotation("quality_tier", TextNode.valueOf("high")),
+            medium.withAnnotation("quality_tier", TextNode.valueOf("medium")),
+            untiered);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            Rejected.of(low, "quality", "low_score", "0.49 < min_score 0.5"),
+            Rejected.of(noScore, "quality", "missing_field", "no 'meta.score' field in the record"),
+            Rejected.of(badScore, "quality", "bad_field", "'meta.score' is 'great', not a number"));
+    pipeline.run();
+  }
+
+  @Test
+  public void keepsOneDeterministicSurvivorPerNormalizedContent() {
+    PipelineSpec spec = spec("quality: {dedup: exact}");
+    Document first = doc("b", 1, "{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}");
+    Document shouting = doc("a", 2, "{\"instruction\": \"NAME  a colour.\", \"output\": \"blue.\"}");
+    Document sameId = doc("a", 3, "{\"instruction\": \"Name a colour.\", \"output\": \"Blue. \"}");
+    Document other = doc("c", 4, "{\"instruction\": \"Name a colour.\", \"output\": \"Red.\"}");
+
+    PCollectionTuple out = filter(spec, first, shouting, sameId, other);
+
+    PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(shouting, other);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            Rejected.of(first, "quality", "duplicate", "duplicate of a (test:2)"),
+            Rejected.of(sameId, "quality", "duplicate", "duplicate of a (test:2)"));
+    pipeline.run();
+  }
+
+  @Test
+  public void keepsEverythingOnCleanInput() {
+    PipelineSpec spec = spec("quality: {dedup: exact}");
+    Document one = doc("1", "{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}");
+    Document two = doc("2", "{\"instruction\": \"Name a shape.\", \"output\": \"Circle.\"}");
+
+    PCollectionTuple out = filter(spec, one, two);
+
+    PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(one, two);
+    PAssert.that(out.get(Rejected.TAG)).empty();
+    pipeline.run();
+  }
+}
