@@ -208,28 +208,32 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
               .with(header)
               .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
               .readValues(reader)) {
-        long lastErrorLine = -1;
+        // CSV rows are numbered (1 = the first row after the header), not lines: a quoted
+        // value may span lines, and the parser's line count does not say where a row began.
+        long row = 0;
+        JsonLocation lastError = null;
         while (true) {
-          long line = rows.getCurrentLocation() == null ? 0 : rows.getCurrentLocation().getLineNr();
           try {
             if (!rows.hasNextValue()) {
               return;
             }
-            Map<String, String> row = rows.nextValue();
+            row++;
+            Map<String, String> values = rows.nextValue();
             ObjectNode record = JsonNodeFactory.instance.objectNode();
-            row.forEach(record::put);
-            emit.record(record, rows.getCurrentLocation().getLineNr());
+            values.forEach(record::put);
+            emit.record(record, row);
           } catch (RuntimeException | IOException e) {
-            long errorLine = rows.getCurrentLocation() == null ? line : rows.getCurrentLocation().getLineNr();
-            if (errorLine == lastErrorLine) {
+            JsonLocation at = rows.getCurrentLocation();
+            if (at != null && at.equals(lastError)) {
               // The parser cannot move past this point: stop instead of looping.
-              emit.reject(emit.path + ":" + errorLine, "parse_error",
-                  "the CSV cannot be read past line " + errorLine + ": " + e.getMessage(), null);
+              emit.reject(emit.path + ":" + row, "parse_error",
+                  "the CSV cannot be read past row " + row + ": " + firstLine(e.getMessage()),
+                  null);
               return;
             }
-            lastErrorLine = errorLine;
-            emit.reject(emit.path + ":" + errorLine, "parse_error",
-                "CSV row at line " + errorLine + ": " + firstLine(e.getMessage()), null);
+            lastError = at;
+            emit.reject(emit.path + ":" + row, "parse_error",
+                "CSV row " + row + ": " + firstLine(e.getMessage()), null);
           }
         }
       }

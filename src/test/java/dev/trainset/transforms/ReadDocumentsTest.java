@@ -121,15 +121,15 @@ public class ReadDocumentsTest {
 
     PAssert.that(out.get(ReadDocuments.DOCUMENTS))
         .containsInAnyOrder(
-            Document.read("a", csv.getPath() + ":4",
+            Document.read("a", csv.getPath() + ":1",
                 object("{\"id\": \"a\", \"instruction\": \"Say \\\"hi\\\", please\","
                     + " \"output\": \"Hello,\\nworld\"}")),
-            Document.read("c", csv.getPath() + ":6",
+            Document.read("c", csv.getPath() + ":3",
                 object("{\"id\": \"c\", \"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}")));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
-            new Rejected(csv.getPath() + ":4", "read", "parse_error",
-                "CSV row at line 4: Too many entries: expected at most 3 (value #3 (7 chars)"
+            new Rejected(csv.getPath() + ":2", "read", "parse_error",
+                "CSV row 2: Too many entries: expected at most 3 (value #3 (7 chars)"
                     + " \"columns\")",
                 null));
     pipeline.run();
