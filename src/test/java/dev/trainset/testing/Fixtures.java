@@ -17,7 +17,8 @@ public final class Fixtures {
    * in when the snippet has none, since the loader insists on an input.
    */
   public static PipelineSpec spec(String yaml) {
-    String withInput = yaml.contains("input:") ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
+    String withInput =
+        yaml.matches("(?s)(.*\\n)?input:.*") ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
     return SpecLoader.load(withInput, SpecLoader.Overrides.NONE);
   }
 
