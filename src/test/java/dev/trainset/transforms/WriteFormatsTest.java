@@ -1,0 +1,151 @@
+package dev.trainset.transforms;
+
+import static dev.trainset.testing.Fixtures.spec;
+import static org.junit.Assert.assertEquals;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Example;
+import dev.trainset.model.ExampleCoder;
+import dev.trainset.model.Message;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class WriteFormatsTest {
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+  @Rule public final transient TemporaryFolder folder = new TemporaryFolder();
+
+  private static final Example INSTRUCTION =
+      Example.instruction("i1", null, "Add 2 and 3.", "", "5").withSplit("train").withWeight(2.0)
+          .withMetadata(Map.of("topic", TextNode.valueOf("math")));
+  private static final Example CHAT =
+      Example.chat("c1", "Be brief.", List.of(Message.user("Hi"), Message.assistant("Hello")))
+          .withSplit("test");
+  private static final Example TEXT = Example.text("t1", "Once upon a time.").withSplit("train");
+
+  private PCollectionTuple write(PipelineSpec spec, Example... examples) {
+    return pipeline
+        .apply(Create.of(List.of(examples)).withCoder(ExampleCoder.of()))
+        .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath()));
+  }
+
+  /**
+   * Every file under the folder, by path relative to it, with the records of all shards of one
+   * destination gathered (shard names vary by runner: the prefix before "-SSSSS-of" is the key).
+   */
+  private Map<String, List<String>> records(String separatorRegex) throws IOException {
+    Map<String, List<String>> byPrefix = new TreeMap<>();
+    Path root = folder.getRoot().toPath();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String relative = root.relativize(file).toString();
+        String key = relative.replaceAll("-\\d{5}-of-\\d{5}", "");
+        String text = read(file);
+        List<String> records = byPrefix.computeIfAbsent(key, k -> new ArrayList<>());
+        for (String record : text.split(separatorRegex)) {
+          if (!record.isBlank()) {
+            records.add(record.strip());
+          }
+        }
+        records.sort(null);
+      }
+    }
+    return byPrefix;
+  }
+
+  private static String read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      InputStream plain = file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
+      return new String(plain.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  public void writesEachFormatInItsFolderAndSendsWhatItCannotHoldToValidation() throws IOException {
+    PipelineSpec spec = spec("output: {formats: [jsonl, chatml]}");
+
+    PCollectionTuple out = write(spec, INSTRUCTION, CHAT, TEXT);
+
+    PAssert.that(out.get(WriteFormats.VALIDATION))
+        .containsInAnyOrder(KV.of("chatml", "{\"id\":\"t1\",\"format\":\"chatml\",\"split\":\"train\","
+            + "\"reason\":\"a text example has no user or assistant turn\"}"));
+    PAssert.that(out.get(WriteFormats.WRITTEN))
+        .containsInAnyOrder(KV.of("jsonl", "train"), KV.of("jsonl", "test"), KV.of("jsonl", "train"),
+            KV.of("chatml", "train"), KV.of("chatml", "test"));
+    pipeline.run();
+
+    Map<String, List<String>> files = records("\n");
+    assertEquals(Map.of(
+        "jsonl/train.jsonl", List.of(
+            "{\"id\":\"i1\",\"split\":\"train\",\"weight\":2.0,\"instruction\":\"Add 2 and 3.\","
+                + "\"input\":\"\",\"output\":\"5\",\"metadata\":{\"topic\":\"math\"}}",
+            "{\"id\":\"t1\",\"split\":\"train\",\"weight\":1.0,\"text\":\"Once upon a time.\","
+                + "\"metadata\":{}}"),
+        "jsonl/test.jsonl", List.of(
+            "{\"id\":\"c1\",\"split\":\"test\",\"weight\":1.0,\"system\":\"Be brief.\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Hello\"}],\"metadata\":{}}"),
+        "chatml/train.jsonl", List.of(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"Add 2 and 3.\"},"
+                + "{\"role\":\"assistant\",\"content\":\"5\"}],\"weight\":2.0,"
+                + "\"metadata\":{\"topic\":\"math\"}}"),
+        "chatml/test.jsonl", List.of(
+            "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"}],"
+                + "\"weight\":1.0,\"metadata\":{}}"),
+        "_validation/chatml.jsonl", List.of(
+            "{\"id\":\"t1\",\"format\":\"chatml\",\"split\":\"train\","
+                + "\"reason\":\"a text example has no user or assistant turn\"}")),
+        files);
+  }
+
+  @Test
+  public void alpacaFilesAreJsonArraysAndGzipCompresses() throws IOException {
+    PipelineSpec spec = spec("output: {formats: [alpaca], compression: gzip}");
+
+    write(spec, INSTRUCTION);
+    pipeline.run();
+
+    Map<String, List<String>> files = records("\n");
+    assertEquals(Map.of("alpaca/train.json.gz",
+        List.of("[", "]", "{\"instruction\":\"Add 2 and 3.\",\"output\":\"5\"}")), files);
+  }
+
+  @Test
+  public void partitionsIntoHiveFoldersThatNeverLeaveTheOutput() throws IOException {
+    PipelineSpec spec = spec("output: {formats: [jsonl], partition_by: [topic],"
+        + " jsonl: {include_metadata: false}}");
+    Example escaping = Example.text("t2", "Sneaky.").withSplit("train")
+        .withMetadata(Map.of("topic", TextNode.valueOf("../../etc/a b")));
+
+    write(spec, INSTRUCTION, TEXT, escaping);
+    pipeline.run();
+
+    Map<String, List<String>> files = records("\n");
+    assertEquals(Map.of(
+        "jsonl/topic=math/train.jsonl", List.of("{\"id\":\"i1\",\"split\":\"train\",\"weight\":2.0,"
+            + "\"instruction\":\"Add 2 and 3.\",\"input\":\"\",\"output\":\"5\"}"),
+        "jsonl/topic=__HIVE_DEFAULT_PARTITION__/train.jsonl", List.of("{\"id\":\"t1\","
+            + "\"split\":\"train\",\"weight\":1.0,\"text\":\"Once upon a time.\"}"),
+        "jsonl/topic=%2E%2E%2F%2E%2E%2Fetc%2Fa%20b/train.jsonl", List.of("{\"id\":\"t2\","
+            + "\"split\":\"train\",\"weight\":1.0,\"text\":\"Sneaky.\"}")),
+        files);
+  }
+}
