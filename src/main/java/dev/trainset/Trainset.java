@@ -84,7 +84,8 @@ public final class Trainset {
       err.println("trainset: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     } catch (IllegalArgumentException e) {
-      err.println("trainset: " + e.getMessage());
+      // Beam's own options parser: an unknown or malformed --option.
+      err.println("trainset: configuration error: command line: " + e.getMessage());
       return CONFIG_ERROR;
     }
     return execute(options, spec, out, err);

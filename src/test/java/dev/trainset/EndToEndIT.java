@@ -1,0 +1,215 @@
+package dev.trainset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.model.Json;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real jar on the quickstart, once on the default embedded Flink and once on the
+ * DirectRunner, checks every promise of the output, and that both runners put the same records
+ * in the same splits.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndIT {
+  private static final List<String> FORMATS = List.of("jsonl", "chatml", "alpaca", "text");
+  private static final List<String> SPLITS = List.of("train", "validation", "test");
+
+  @TempDir Path work;
+  private Path flinkOut;
+  private Path directOut;
+
+  /** The jar's exit status and what it printed. */
+  record Run(int exit, String out, String err) {}
+
+  static Run trainset(String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("trainset.jar", "target/trainset.jar");
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar));
+    command.addAll(List.of(args));
+    File out = File.createTempFile("trainset-out", ".txt");
+    File err = File.createTempFile("trainset-err", ".txt");
+    Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("trainset did not finish in 5 minutes: " + command);
+    }
+    return new Run(process.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
+  }
+
+  @BeforeAll
+  void runBothRunners() throws Exception {
+    flinkOut = work.resolve("flink");
+    directOut = work.resolve("direct");
+    Run flink = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + flinkOut);
+    assertEquals(0, flink.exit(), flink.err());
+    assertTrue(flink.out().startsWith("trainset: quickstart: read 38, exported 29"), flink.out());
+    Run direct = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + directOut,
+        "--runner=DirectRunner");
+    assertEquals(0, direct.exit(), direct.err());
+  }
+
+  @Test
+  void statsAccountForEveryRecord() throws IOException {
+    for (Path out : List.of(flinkOut, directOut)) {
+      JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+      assertEquals(38, stats.get("records_read").asLong());
+      assertEquals(29, stats.get("examples_exported").asLong());
+      assertEquals(9, stats.get("records_rejected").asLong());
+      assertEquals(stats.get("records_read").asLong(),
+          stats.get("examples_exported").asLong() + stats.get("records_rejected").asLong());
+      assertEquals(Json.MAPPER.readTree("{\"bad_timestamp\":1,\"bad_weight\":1,\"duplicate\":2,"
+              + "\"empty_output\":1,\"low_score\":1,\"missing_field\":1,\"not_an_object\":1,"
+              + "\"parse_error\":1}"),
+          stats.get("rejected_by_reason"));
+      assertEquals(countReasons(out), Json.MAPPER.convertValue(stats.get("rejected_by_reason"),
+          TreeMap.class));
+      long splitSum = 0;
+      for (String split : SPLITS) {
+        splitSum += stats.get("splits").get(split).asLong();
+      }
+      assertEquals(29, splitSum);
+      for (String format : FORMATS) {
+        JsonNode entry = stats.get("formats").get(format);
+        assertEquals(29, entry.get("records").asLong(), format);
+        assertEquals(0, entry.get("invalid").asLong(), format);
+        assertEquals(filesOf(out.resolve(format)).size(), entry.get("files").asLong(), format);
+      }
+      assertEquals(9, stats.get("errors").size());
+    }
+  }
+
+  @Test
+  void everyFileParsesAndTheSplitsAreDisjoint() throws IOException {
+    for (Path out : List.of(flinkOut, directOut)) {
+      Map<String, Set<String>> idsBySplit = jsonlIdsBySplit(out);
+      Set<String> all = new HashSet<>();
+      for (Set<String> ids : idsBySplit.values()) {
+        for (String id : ids) {
+          assertTrue(all.add(id), "id " + id + " is in two splits");
+        }
+      }
+      assertEquals(29, all.size());
+      for (String format : List.of("chatml", "alpaca", "text")) {
+        long records = 0;
+        for (Path file : filesOf(out.resolve(format))) {
+          records += parse(format, file);
+        }
+        assertEquals(29, records, format);
+      }
+    }
+  }
+
+  @Test
+  void bothRunnersWriteTheSameRecordsInTheSameSplits() throws IOException {
+    for (String format : FORMATS) {
+      assertEquals(recordsBySplit(directOut, format), recordsBySplit(flinkOut, format), format);
+    }
+    assertEquals(sortedLines(directOut.resolve("_rejected")), sortedLines(flinkOut.resolve("_rejected")));
+  }
+
+  @Test
+  void aConfigurationErrorExitsTwoBeforeReadingAnything() throws Exception {
+    Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + work.resolve("bad"),
+        "--set=quality.min_charz=3");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("quality.min_charz: unknown key"), run.err());
+    assertTrue(Files.notExists(work.resolve("bad")));
+  }
+
+  private static Map<String, Long> countReasons(Path out) throws IOException {
+    Map<String, Long> reasons = new TreeMap<>();
+    for (String line : sortedLines(out.resolve("_rejected"))) {
+      JsonNode rejected = Json.MAPPER.readTree(line);
+      reasons.merge(rejected.get("reason").asText(), 1L, Long::sum);
+    }
+    return reasons;
+  }
+
+  private static Map<String, Set<String>> jsonlIdsBySplit(Path out) throws IOException {
+    Map<String, Set<String>> ids = new TreeMap<>();
+    for (Path file : filesOf(out.resolve("jsonl"))) {
+      String split = file.getFileName().toString().replaceAll("-\\d{5}-of-\\d{5}\\.jsonl$", "");
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        assertEquals(split, record.get("split").asText());
+        ids.computeIfAbsent(split, s -> new HashSet<>()).add(record.get("id").asText());
+      }
+    }
+    return ids;
+  }
+
+  /** Parses a file of {@code format} and returns how many records it holds. */
+  private static long parse(String format, Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    switch (format) {
+      case "alpaca":
+        JsonNode array = Json.MAPPER.readTree(text);
+        assertTrue(array.isArray(), file.toString());
+        array.forEach(record -> {
+          assertTrue(record.get("instruction").isTextual());
+          assertTrue(record.get("output").isTextual());
+        });
+        return array.size();
+      case "text":
+        return text.isBlank() ? 0 : text.split("\n---\n").length;
+      default:
+        long count = 0;
+        for (String line : text.split("\n")) {
+          JsonNode record = Json.MAPPER.readTree(line);
+          assertTrue(record.get("messages").isArray(), file.toString());
+          count++;
+        }
+        return count;
+    }
+  }
+
+  private static Map<String, List<String>> recordsBySplit(Path out, String format) throws IOException {
+    Map<String, List<String>> bySplit = new TreeMap<>();
+    for (Path file : filesOf(out.resolve(format))) {
+      String split = file.getFileName().toString().replaceAll("-\\d{5}-of-\\d{5}\\..*$", "");
+      String text = Files.readString(file);
+      List<String> records = bySplit.computeIfAbsent(split, s -> new ArrayList<>());
+      for (String record : text.split(format.equals("text") ? "\n---\n" : "\n")) {
+        String trimmed = record.strip().replaceAll(",$", "");
+        if (!trimmed.isEmpty() && !trimmed.equals("[") && !trimmed.equals("]")) {
+          records.add(trimmed);
+        }
+      }
+      records.sort(null);
+    }
+    return bySplit;
+  }
+
+  private static List<String> sortedLines(Path folder) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Path file : filesOf(folder)) {
+      lines.addAll(Files.readAllLines(file));
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  private static List<Path> filesOf(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+}
