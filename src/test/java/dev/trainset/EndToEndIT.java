@@ -33,7 +33,7 @@ class EndToEndIT {
   private static final List<String> FORMATS = List.of("jsonl", "chatml", "alpaca", "text");
   private static final List<String> SPLITS = List.of("train", "validation", "test");
 
-  @TempDir Path work;
+  @TempDir static Path work;
   private Path flinkOut;
   private Path directOut;
 
