@@ -332,6 +332,11 @@ class SpecLoaderTest {
     assertRefused("weights.freshness.reference",
         "weights.freshness.reference: value '2024-13-01' is not allowed; allowed: " + allowed,
         INPUT + "weights: {freshness: {reference: '2024-13-01'}}");
+    // Beyond a long: refused as configuration (exit 2), not a NumberFormatException (exit 1).
+    assertRefused("weights.freshness.reference",
+        "weights.freshness.reference: value '9999999999999999999' is not allowed; allowed: "
+            + allowed,
+        INPUT, "weights.freshness.reference=9999999999999999999");
   }
 
   @Test
