@@ -23,7 +23,8 @@ public final class Timestamps {
   /** The instant {@code value} names, or empty when it is no timestamp trainset reads. */
   public static Optional<Instant> parse(JsonNode value) {
     if (value.isIntegralNumber()) {
-      return Optional.of(fromEpoch(value.asLong()));
+      // asLong() would wrap a value beyond long around to an unrelated instant.
+      return value.canConvertToLong() ? Optional.of(fromEpoch(value.asLong())) : Optional.empty();
     }
     if (value.isNumber()) {
       return Optional.of(fromEpoch((long) value.asDouble()));
@@ -35,7 +36,11 @@ public final class Timestamps {
   public static Optional<Instant> parse(String text) {
     String trimmed = text.trim();
     if (trimmed.matches("-?\\d{1,19}")) {
-      return Optional.of(fromEpoch(Long.parseLong(trimmed)));
+      try {
+        return Optional.of(fromEpoch(Long.parseLong(trimmed)));
+      } catch (NumberFormatException beyondLong) {
+        return Optional.empty();
+      }
     }
     try {
       return Optional.of(OffsetDateTime.parse(trimmed).toInstant());
@@ -55,7 +60,8 @@ public final class Timestamps {
   }
 
   private static Instant fromEpoch(long value) {
-    return Math.abs(value) >= MILLIS_THRESHOLD
+    // Not Math.abs: it stays negative for Long.MIN_VALUE.
+    return value >= MILLIS_THRESHOLD || value <= -MILLIS_THRESHOLD
         ? Instant.ofEpochMilli(value)
         : Instant.ofEpochSecond(value);
   }

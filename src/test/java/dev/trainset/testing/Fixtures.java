@@ -7,9 +7,12 @@ import dev.trainset.config.SpecLoader;
 import dev.trainset.model.Document;
 import dev.trainset.model.Json;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 
 /** Small builders the tests share: specs from YAML snippets, documents from JSON text. */
 public final class Fixtures {
+  private static final Pattern TOP_LEVEL_INPUT = Pattern.compile("(?m)^input:");
+
   private Fixtures() {}
 
   /**
@@ -17,8 +20,9 @@ public final class Fixtures {
    * in when the snippet has none, since the loader insists on an input.
    */
   public static PipelineSpec spec(String yaml) {
+    // A top-level key only: "include_empty_input:" inside output must not count as one.
     String withInput =
-        yaml.matches("(?s)(.*\\n)?input:.*") ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
+        TOP_LEVEL_INPUT.matcher(yaml).find() ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
     return SpecLoader.load(withInput, SpecLoader.Overrides.NONE);
   }
 

@@ -1,0 +1,387 @@
+package dev.trainset.config;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.trainset.config.SpecLoader.Overrides;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+  private static final String INPUT = "input: {paths: [data/*.jsonl]}\n";
+
+  private static PipelineSpec load(String yaml, String... set) {
+    return SpecLoader.load(yaml, new Overrides(List.of(), null, List.of(), List.of(set)));
+  }
+
+  /** Loads and expects a refusal about {@code key} with exactly {@code message}. */
+  private static void assertRefused(String key, String message, String yaml, String... set) {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(yaml, set));
+    assertAll(
+        () -> assertEquals(message, e.getMessage()),
+        () -> assertEquals(key, e.key()));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Defaults and merging
+
+  @Test
+  void appliesEveryDefaultWhenTheFileOnlyNamesInput() {
+    PipelineSpec spec = load(INPUT);
+
+    assertEquals("trainset", spec.name());
+    assertEquals(
+        new PipelineSpec.Input(List.of("data/*.jsonl"), "auto", "id", null), spec.input());
+    assertEquals(
+        new PipelineSpec.Fields("instruction", "instruction", "input", "output", "system",
+            "messages", "user", "assistant", "text", List.of()),
+        spec.fields());
+    assertEquals(
+        new PipelineSpec.Quality(1, 100000, 0, "cl100k_base", true, "", 0.0, false, Map.of(),
+            "exact", 0.8),
+        spec.quality());
+    assertEquals(
+        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now")),
+        spec.weights());
+    assertEquals(new PipelineSpec.Split(
+        Map.of("train", 0.8, "validation", 0.1, "test", 0.1), "", "", 42), spec.split());
+    // Map equality ignores order; the split names keep the order the defaults give them.
+    assertEquals(
+        List.of("train", "validation", "test"), new ArrayList<>(spec.split().ratios().keySet()));
+    assertEquals(List.of(0.8, 0.1, 0.1), new ArrayList<>(spec.split().ratios().values()));
+
+    PipelineSpec.Output output = spec.output();
+    assertEquals("out/trainset", output.dir());
+    assertEquals(List.of("jsonl"), output.formats());
+    assertEquals("none", output.compression());
+    assertEquals(0, output.maxRecordsPerFile());
+    assertEquals(List.of(), output.partitionBy());
+    assertEquals(new PipelineSpec.Jsonl(true), output.jsonl());
+    assertEquals(new PipelineSpec.Chatml("", true), output.chatml());
+    assertEquals(new PipelineSpec.Alpaca(false), output.alpaca());
+    assertEquals(new PipelineSpec.Parquet("snappy"), output.parquet());
+    assertEquals(new PipelineSpec.Text("\n---\n", true, 0), output.text());
+    assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
+    assertEquals(List.of(), output.onComplete());
+
+    assertEquals(
+        Map.of("user", List.of("User:", "Human:"), "assistant", List.of("Assistant:", "AI:")),
+        spec.segment().turnPrefixes());
+  }
+
+  @Test
+  void mergesASectionKeyByKey() {
+    PipelineSpec spec =
+        load(INPUT + "quality: {min_chars: 5}\noutput: {text: {separator: \"\\n\\n\"}}");
+
+    assertEquals(5, spec.quality().minChars());
+    assertEquals(100000, spec.quality().maxChars());
+    assertEquals("exact", spec.quality().dedup());
+    assertEquals(new PipelineSpec.Text("\n\n", true, 0), spec.output().text());
+  }
+
+  @Test
+  void aFreeFormMapInTheFileReplacesTheDefaultWhole() {
+    PipelineSpec spec = load(INPUT + "split: {ratios: {train: 0.9, test: 0.1}}");
+
+    assertEquals(List.of("train", "test"), new ArrayList<>(spec.split().ratios().keySet()));
+    assertEquals(Map.of("train", 0.9, "test", 0.1), spec.split().ratios());
+  }
+
+  @Test
+  void anEmptyFileIsAllDefaultsButStillNeedsAnInput() {
+    PipelineSpec spec =
+        SpecLoader.load("", new Overrides(List.of("in.jsonl"), null, List.of(), List.of()));
+
+    assertEquals(List.of("in.jsonl"), spec.input().paths());
+    assertEquals("trainset", spec.name());
+    assertNull(spec.input().kafka());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Overrides
+
+  @Test
+  void commandLineOverridesReplaceInputOutputDirAndFormats() {
+    String yaml = "input: {paths: [file.jsonl]}\noutput: {dir: out/file, formats: [jsonl, text]}";
+    PipelineSpec spec = SpecLoader.load(yaml, new Overrides(
+        List.of("a/*.jsonl", "b.json"), "out/cli", List.of("alpaca"), List.of()));
+
+    assertEquals(List.of("a/*.jsonl", "b.json"), spec.input().paths());
+    assertEquals("out/cli", spec.output().dir());
+    assertEquals(List.of("alpaca"), spec.output().formats());
+  }
+
+  @Test
+  void emptyOverridesChangeNothing() {
+    String yaml = "input: {paths: [file.jsonl]}\noutput: {dir: out/file, formats: [text]}";
+    PipelineSpec spec =
+        SpecLoader.load(yaml, new Overrides(List.of(), "", List.of(), List.of()));
+
+    assertEquals(List.of("file.jsonl"), spec.input().paths());
+    assertEquals("out/file", spec.output().dir());
+    assertEquals(List.of("text"), spec.output().formats());
+  }
+
+  @Test
+  void setValuesAreReadAsYaml() {
+    PipelineSpec spec = load(INPUT,
+        "quality.min_chars=5",
+        "quality.skip_empty_output=false",
+        "output.formats=[alpaca, text]",
+        "quality.score_field=",
+        "name=2025");
+
+    assertEquals(5, spec.quality().minChars());
+    assertEquals(false, spec.quality().skipEmptyOutput());
+    // A list only binds if the value was read as YAML, not kept as the text "[alpaca, text]".
+    assertEquals(List.of("alpaca", "text"), spec.output().formats());
+    assertEquals("", spec.quality().scoreField());
+    // Read as the number 2025, bound to a text key as its digits.
+    assertEquals("2025", spec.name());
+  }
+
+  @Test
+  void setOfAFreeFormMapReplacesItWhole() {
+    PipelineSpec spec = load(INPUT, "split.ratios={train: 0.9, test: 0.1}");
+
+    assertEquals(List.of("train", "test"), new ArrayList<>(spec.split().ratios().keySet()));
+    assertEquals(Map.of("train", 0.9, "test", 0.1), spec.split().ratios());
+  }
+
+  @Test
+  void setOfOneEntryEditsAFreeFormMapInPlace() {
+    PipelineSpec spec = load(INPUT, "split.ratios.train=0.7", "split.ratios.validation=0.2");
+
+    assertEquals(
+        List.of("train", "validation", "test"), new ArrayList<>(spec.split().ratios().keySet()));
+    assertEquals(List.of(0.7, 0.2, 0.1), new ArrayList<>(spec.split().ratios().values()));
+  }
+
+  @Test
+  void setWinsOverTheFile() {
+    PipelineSpec spec =
+        load(INPUT + "quality: {min_chars: 3, max_chars: 50}", "quality.min_chars=4");
+
+    assertEquals(4, spec.quality().minChars());
+    assertEquals(50, spec.quality().maxChars());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // One test per kind of mistake: the message names the key, the value and what is allowed.
+
+  @Test
+  void refusesAnUnknownTopLevelKey() {
+    assertRefused("nme",
+        "nme: unknown key; allowed keys: [fields, input, name, output, quality, segment, split,"
+            + " weights]",
+        INPUT + "nme: quickstart");
+  }
+
+  @Test
+  void refusesAnUnknownNestedKeyListingTheKeysOfItsSection() {
+    assertRefused("quality.min_charz",
+        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
+            + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
+            + " skip_empty_output, tiers, tokenizer]",
+        INPUT + "quality: {min_charz: 3}");
+  }
+
+  @Test
+  void refusesAnUnknownKeyTwoLevelsDown() {
+    assertRefused("weights.freshness.fild",
+        "weights.freshness.fild: unknown key; allowed keys under 'weights.freshness': [field,"
+            + " half_life_days, reference]",
+        INPUT + "weights: {freshness: {fild: date}}");
+  }
+
+  @Test
+  void refusesAnUnknownKeyGivenBySet() {
+    assertRefused("quality.min_charz",
+        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
+            + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
+            + " skip_empty_output, tiers, tokenizer]",
+        INPUT, "quality.min_charz=3");
+  }
+
+  @Test
+  void refusesTextForAWholeNumber() {
+    assertRefused("quality.min_chars",
+        "quality.min_chars: value 'abc' is not allowed; expected a whole number",
+        INPUT + "quality: {min_chars: abc}");
+  }
+
+  @Test
+  void refusesAFractionForAWholeNumber() {
+    assertRefused("quality.min_chars",
+        "quality.min_chars: value '2.5' is not allowed; expected a whole number",
+        INPUT + "quality: {min_chars: 2.5}");
+  }
+
+  @Test
+  void refusesAWholeNumberTooLargeForItsKey() {
+    assertRefused("quality.min_chars",
+        "quality.min_chars: Numeric value (99999999999) out of range of int (-2147483648 -"
+            + " 2147483647)",
+        INPUT + "quality: {min_chars: 99999999999}");
+  }
+
+  @Test
+  void refusesOtherWrongKindsOfValue() {
+    assertRefused("quality.skip_empty_output",
+        "quality.skip_empty_output: value 'maybe' is not allowed; expected true or false",
+        INPUT + "quality: {skip_empty_output: maybe}");
+    assertRefused("quality.min_score",
+        "quality.min_score: value 'high' is not allowed; expected a number",
+        INPUT + "quality: {min_score: high}");
+    assertRefused("output.formats",
+        "output.formats: value 'jsonl' is not allowed; expected a list",
+        INPUT + "output: {formats: jsonl}");
+    assertRefused("quality",
+        "quality: value '3' is not allowed; expected a mapping of keys",
+        INPUT + "quality: 3");
+    assertRefused("fields.metadata[1]",
+        "fields.metadata[1]: value '{\"b\":\"c\"}' is not allowed; expected text",
+        INPUT + "fields: {metadata: [a, {b: c}]}");
+    assertRefused("quality.min_chars",
+        "quality.min_chars: value '' is not allowed; expected a whole number",
+        INPUT, "quality.min_chars=");
+  }
+
+  @Test
+  void refusesRatiosThatDoNotSumToOne() {
+    assertRefused("split.ratios",
+        "split.ratios: value {train=0.5, test=0.4} sums to 0.9; allowed: ratios that sum to 1",
+        INPUT + "split: {ratios: {train: 0.5, test: 0.4}}");
+  }
+
+  @Test
+  void refusesARatioOutsideZeroToOneEvenWhenTheSumIsOne() {
+    assertRefused("split.ratios.train",
+        "split.ratios.train: value '1.5' is not allowed; allowed: a number between 0 and 1",
+        INPUT + "split: {ratios: {train: 1.5, test: -0.5}}");
+  }
+
+  @Test
+  void refusesAnEditedRatioThatBreaksTheSum() {
+    assertRefused("split.ratios",
+        "split.ratios: value {train=0.7, validation=0.1, test=0.1} sums to 0.9; allowed: ratios"
+            + " that sum to 1",
+        INPUT, "split.ratios.train=0.7");
+  }
+
+  @Test
+  void refusesAFileWithoutInput() {
+    assertRefused("input.paths",
+        "input.paths: no input given; list file globs under input.paths or pass --input=GLOB",
+        "name: quickstart");
+    assertRefused("input.paths",
+        "input.paths: no input given; list file globs under input.paths or pass --input=GLOB",
+        "input: {paths: []}");
+  }
+
+  @Test
+  void refusesAStyleOutsideTheEnum() {
+    assertRefused("fields.style",
+        "fields.style: value 'dialogue' is not allowed; allowed: instruction, chat, text",
+        INPUT + "fields: {style: dialogue}");
+  }
+
+  @Test
+  void refusesNearDedupAsNotAvailableYet() {
+    assertRefused("quality.dedup",
+        "quality.dedup: value 'near' is not allowed; allowed: none, exact (near dedup is not"
+            + " available in this version)",
+        INPUT + "quality: {dedup: near}");
+  }
+
+  @Test
+  void refusesACompressionOutsideTheEnum() {
+    assertRefused("output.compression",
+        "output.compression: value 'bzip2' is not allowed; allowed: none, gzip, zstd",
+        INPUT + "output: {compression: bzip2}");
+  }
+
+  @Test
+  void refusesAnUnknownOutputFormat() {
+    assertRefused("output.formats",
+        "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text"
+            + " (parquet, csv, sharegpt, openai, anthropic, tokens and huggingface are not"
+            + " available in this version)",
+        INPUT + "output: {formats: [jsonl, jsonlines]}");
+  }
+
+  @Test
+  void refusesAFormatListedTwice() {
+    assertRefused("output.formats",
+        "output.formats: value 'jsonl' is not allowed; allowed: each format once",
+        INPUT + "output: {formats: [jsonl, chatml, jsonl]}");
+  }
+
+  @Test
+  void refusesAFreshnessReferenceThatIsNoTimestamp() {
+    String allowed = "now, an ISO-8601 date (2025-01-31) or date-time (2025-01-31T00:00:00Z),"
+        + " or epoch seconds";
+    assertRefused("weights.freshness.reference",
+        "weights.freshness.reference: value 'yesterday' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {freshness: {reference: yesterday}}");
+    assertRefused("weights.freshness.reference",
+        "weights.freshness.reference: value '2024-13-01' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {freshness: {reference: '2024-13-01'}}");
+    // Beyond a long: refused as configuration (exit 2), not a NumberFormatException (exit 1).
+    assertRefused("weights.freshness.reference",
+        "weights.freshness.reference: value '9999999999999999999' is not allowed; allowed: "
+            + allowed,
+        INPUT, "weights.freshness.reference=9999999999999999999");
+  }
+
+  @Test
+  void refusesInvalidYamlWithItsLine() {
+    assertRefused("pipeline file",
+        "pipeline file: is not valid YAML: mapping values are not allowed here\n"
+            + " in 'reader', line 3, column 4:\n"
+            + "      b: c\n"
+            + "       ^\n"
+            + " (line 3)",
+        INPUT + "name: a\n  b: c\n");
+  }
+
+  @Test
+  void refusesAFileThatIsNotAMapping() {
+    assertRefused("pipeline file",
+        "pipeline file: must be a mapping of keys (name, input, fields, ...), not a list",
+        "- input\n- output\n");
+  }
+
+  @Test
+  void refusesASetWithoutEquals() {
+    assertRefused("--set",
+        "--set: value 'quality.min_chars' is not allowed; allowed: dotted.key=value",
+        INPUT, "quality.min_chars");
+    assertRefused("--set",
+        "--set: value '=5' is not allowed; allowed: dotted.key=value",
+        INPUT, "=5");
+  }
+
+  @Test
+  void refusesASetBelowAValue() {
+    assertRefused("quality.min_chars.x",
+        "quality.min_chars.x: 'quality.min_chars' holds a value, not keys; --set can only set"
+            + " keys of the pipeline file",
+        INPUT, "quality.min_chars.x=5");
+  }
+
+  @Test
+  void refusesAKeyWrittenTwice() {
+    assertRefused("pipeline file",
+        "pipeline file: is not valid YAML: Duplicate field 'quality' (line 3)",
+        INPUT + "quality: {min_chars: 5}\nquality: {max_chars: 50}\n");
+    assertRefused("pipeline file",
+        "pipeline file: is not valid YAML: Duplicate field 'min_chars' (line 2)",
+        INPUT + "quality: {min_chars: 5, min_chars: 6}\n");
+  }
+}
