@@ -64,7 +64,8 @@ final class TextFormat implements OutputFormat {
       }
       case TEXT -> text.append(wrap(example.text())).append('\n');
     }
-    return text.substring(0, text.length() - 1);
+    // Drop the newline after the last part; an example with no parts is an empty record.
+    return text.isEmpty() ? "" : text.substring(0, text.length() - 1);
   }
 
   private void part(StringBuilder text, String label, String content) {
