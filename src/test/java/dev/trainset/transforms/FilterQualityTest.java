@@ -11,6 +11,13 @@ import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Rejected;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.Rule;
@@ -109,6 +116,36 @@ public class FilterQualityTest {
         .containsInAnyOrder(
             Rejected.of(first, "quality", "duplicate", "duplicate of a (test:2)"),
             Rejected.of(sameId, "quality", "duplicate", "duplicate of a (test:2)"));
+    pipeline.run();
+  }
+
+  @Test
+  public void findsDuplicatesWithinEachWindowOfAnUnboundedInput() {
+    PipelineSpec spec = spec("quality: {dedup: exact}");
+    String same = "{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}";
+    Document early = doc("a", 1, same);
+    Document earlyCopy = doc("b", 2, same);
+    Document late = doc("c", 3, same);
+    Instant start = new Instant(0);
+    TestStream<Document> stream =
+        TestStream.create(DocumentCoder.of())
+            .addElements(TimestampedValue.of(early, start), TimestampedValue.of(earlyCopy, start))
+            .advanceWatermarkTo(start.plus(Duration.standardMinutes(1)))
+            .addElements(TimestampedValue.of(late, start.plus(Duration.standardMinutes(1))))
+            .advanceWatermarkToInfinity();
+
+    PCollectionTuple out =
+        pipeline
+            .apply(stream)
+            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply(FilterQuality.of(spec.quality(), spec.fields()));
+
+    IntervalWindow first = new IntervalWindow(start, Duration.standardMinutes(1));
+    IntervalWindow second = new IntervalWindow(first.end(), Duration.standardMinutes(1));
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(first).containsInAnyOrder(early);
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(second).containsInAnyOrder(late);
+    PAssert.that(out.get(Rejected.TAG)).inWindow(first).containsInAnyOrder(
+        Rejected.of(earlyCopy, "quality", "duplicate", "duplicate of a (test:1)"));
     pipeline.run();
   }
 
