@@ -12,6 +12,8 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.LogManager;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -41,6 +44,9 @@ public final class Trainset {
   static final int CONFIG_ERROR = 2;
 
   private static final String SET = "--set=";
+
+  /** How Beam's FileSystems tell a path with a scheme (gs://, file:/, s3://) from a local one. */
+  private static final Pattern WITH_SCHEME = Pattern.compile("^[a-zA-Z][-a-zA-Z0-9+.]*:/.*");
 
   /** The folders a run writes besides one per format. */
   private static final List<String> SIDE_FOLDERS = List.of("_rejected", "_validation", "_report");
@@ -79,6 +85,7 @@ public final class Trainset {
       FileSystems.setDefaultPipelineOptions(options);
       spec = SpecLoader.load(pipelineFile(options.getPipeline()), new SpecLoader.Overrides(
           orEmpty(options.getInput()), options.getOutputDir(), orEmpty(options.getFormats()), sets));
+      spec = withAbsoluteInputs(spec);
       checkInputsExist(spec.input().paths());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());
@@ -158,6 +165,28 @@ public final class Trainset {
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("--pipeline", "cannot read '" + path + "': " + rootMessage(e));
     }
+  }
+
+  /**
+   * Relative local input globs, resolved against this process's working directory as the
+   * output directory is (see {@link OutputFolder}). The workers of a cluster run in another
+   * directory: there a relative glob would match nothing, or other files than the ones checked
+   * here.
+   */
+  private static PipelineSpec withAbsoluteInputs(PipelineSpec spec) {
+    PipelineSpec.Input input = spec.input();
+    List<String> paths = input.paths().stream().map(Trainset::absoluteIfLocal).toList();
+    return new PipelineSpec(spec.name(),
+        new PipelineSpec.Input(paths, input.format(), input.idField(), input.kafka()),
+        spec.fields(), spec.segment(), spec.quality(), spec.weights(), spec.split(), spec.output());
+  }
+
+  static String absoluteIfLocal(String glob) {
+    if (WITH_SCHEME.matcher(glob).matches()) {
+      return glob;
+    }
+    Path path = Paths.get(glob);
+    return path.isAbsolute() ? glob : path.toAbsolutePath().toString();
   }
 
   private static void checkInputsExist(List<String> globs) {
