@@ -82,8 +82,10 @@ class TrainsetCliTest {
 
   @Test
   void inputThatMatchesNoFile() {
-    assertEquals("trainset: configuration error: input.paths: 'does/not/exist/*.jsonl' matches"
-        + " no file", quickstart("--input=does/not/exist/*.jsonl"));
+    // A relative glob is resolved against the working directory, as the workers will see it.
+    String absolute = java.nio.file.Paths.get("does/not/exist/*.jsonl").toAbsolutePath().toString();
+    assertEquals("trainset: configuration error: input.paths: '" + absolute + "' matches no file",
+        quickstart("--input=does/not/exist/*.jsonl"));
   }
 
   @Test
