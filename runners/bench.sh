@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# runners/bench.sh: how long trainset takes, and how much memory, next to the floor.
+#
+# It generates N seeded synthetic instruction records once (GenerateCorpus: six categories with
+# skewed frequencies, outputs from a few words to ~2,000 characters, ~5% duplicates that differ
+# only in case and white space, ~0.5% missing or empty outputs, ~0.1% malformed lines), then,
+# REPEATS times, runs on that one file:
+#   baseline  JacksonBaseline: one thread, plain Jackson, read -> map to chat -> write JSON lines
+#   flink     trainset with its default runner (embedded Flink) on runners/bench.yaml
+#   direct    trainset --runner=DirectRunner (its checks on) on runners/bench.yaml
+# Each run is measured from outside with GNU time (`/usr/bin/time -f '%e %M'`: wall seconds and
+# peak RSS of the JVM, start-up included). It prints a Markdown table (median wall, median peak
+# RSS, median wall / baseline median wall), the commands, the machine, and for every trainset run
+# whether it exited 0 and whether _report/stats.json has records_read == N and the exported and
+# rejected counts the generator expects. It exits 1 if any check failed.
+#
+# Usage: runners/bench.sh [--build] [--only=baseline,flink,direct] [--timeout=SECONDS] [N] [REPEATS]
+#   N        records to generate [100000]        REPEATS  runs of each kind [3]
+#   --build  run `mvn -B -q -DskipTests package` first (also done when the jar or classes are missing)
+#   --only   the kinds to run [baseline,flink,direct]
+#   --timeout  stop a run after SECONDS [1800]; a kind that timed out is not run again and is
+#            reported as "> SECONDS"
+# Environment: SEED [42], JAVA [java], JAVA_OPTS (extra JVM flags for every run), TMPDIR.
+# Run it from anywhere on a quiet machine; wall times on a shared machine are not comparable.
+# Expect the DirectRunner to hit the timeout at the default N: with exact dedup it took ~95 s for
+# 1,000 records and ~20 min for 5,000 on a 2-core machine (cost grows faster than N), so use
+# --only=baseline,flink, or a small N for it.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+N=100000
+REPEATS=3
+BUILD=0
+ONLY=baseline,flink,direct
+TIMEOUT=1800
+positional=()
+for arg in "$@"; do
+  case "$arg" in
+    --build) BUILD=1 ;;
+    --only=*) ONLY=${arg#--only=} ;;
+    --timeout=*) TIMEOUT=${arg#--timeout=} ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "bench.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+    *) positional+=("$arg") ;;
+  esac
+done
+if ((${#positional[@]} > 2)); then
+  echo "bench.sh: at most two arguments, N and REPEATS (try --help)" >&2; exit 2
+fi
+N=${positional[0]:-$N}
+REPEATS=${positional[1]:-$REPEATS}
+SEED=${SEED:-42}
+JAVA=${JAVA:-java}
+read -r -a JOPTS <<< "${JAVA_OPTS:-}"
+for value in "$N" "$REPEATS" "$TIMEOUT" "$SEED"; do
+  [[ "$value" =~ ^[0-9]+$ ]] || { echo "bench.sh: '$value' is not a whole number" >&2; exit 2; }
+done
+((N > 0 && REPEATS > 0 && TIMEOUT > 0)) || { echo "bench.sh: N, REPEATS and --timeout must be > 0" >&2; exit 2; }
+KINDS=()
+IFS=, read -r -a wanted <<< "$ONLY"
+for kind in "${wanted[@]}"; do
+  case "$kind" in
+    baseline|flink|direct) KINDS+=("$kind") ;;
+    *) echo "bench.sh: unknown kind '$kind' in --only (baseline, flink, direct)" >&2; exit 2 ;;
+  esac
+done
+[[ -x /usr/bin/time ]] || { echo "bench.sh: needs GNU time at /usr/bin/time" >&2; exit 2; }
+
+JAR=target/trainset.jar
+CP="$JAR:target/test-classes"
+if ((BUILD)) || [[ ! -f $JAR || ! -f target/test-classes/dev/trainset/bench/JacksonBaseline.class ]]; then
+  echo "bench.sh: building ($ROOT) ..." >&2
+  mvn -B -q -DskipTests package >&2
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/trainset-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+CORPUS="$TMP/corpus.jsonl"
+
+# ---- the corpus ------------------------------------------------------------------------------
+echo "bench.sh: generating $N records (seed $SEED) ..." >&2
+GEN_CMD=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.trainset.bench.GenerateCorpus "$N" "$CORPUS" "$SEED")
+CORPUS_LINE=$("${GEN_CMD[@]}")
+CORPUS_MB=$(awk -v b="$(stat -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1048576 }')
+expect() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<< "$CORPUS_LINE"; }
+EXPECT_EXPORTED=$(expect expected_exported)
+EXPECT_REJECTED=$(expect expected_rejected)
+# The baseline skips only what cannot be a chat example: malformed lines, missing or empty outputs.
+EXPECT_BASELINE=$((N - $(expect malformed) - $(expect missing_output) - $(expect empty_output)))
+
+# ---- the runs --------------------------------------------------------------------------------
+command_for() { # kind out -> the command in CMD
+  case "$1" in
+    baseline) CMD=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.trainset.bench.JacksonBaseline "$CORPUS" "$2/chat.jsonl") ;;
+    flink) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2") ;;
+    direct) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" --runner=DirectRunner) ;;
+  esac
+}
+
+# A number from stats.json (pretty-printed or not).
+stat_num() { tr -d ' \n' < "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2; }
+# rejected_by_reason as "duplicate 12, parse_error 3".
+stat_reasons() {
+  tr -d ' \n' < "$1" | grep -o '"rejected_by_reason":{[^}]*}' | sed 's/^[^{]*{//; s/}$//; s/"//g; s/:/ /g; s/,/, /g'
+}
+
+declare -A WALLS RSSES STATUS DURATIONS COMMANDS TIMEOUT_RSS
+FAILED=0
+NOTES=()
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+for ((r = 1; r <= REPEATS; r++)); do
+  for kind in "${KINDS[@]}"; do
+    if [[ "${STATUS[$kind]:-}" == *timeout* ]]; then
+      continue
+    fi
+    out="$TMP/out-$kind-$r"
+    mkdir -p "$out"
+    command_for "$kind" "$out"
+    [[ -n "${COMMANDS[$kind]:-}" ]] || COMMANDS[$kind]="${CMD[*]}"
+    echo "bench.sh: run $r/$REPEATS $kind ..." >&2
+    set +e
+    /usr/bin/time -f '%e %M' -o "$TMP/time" \
+      timeout --foreground --kill-after=30 "$TIMEOUT" "${CMD[@]}" > "$TMP/log" 2>&1
+    code=$?
+    set -e
+    read -r wall rss < <(tail -n 1 "$TMP/time")
+    label="$kind run $r"
+    if ((code == 124 || code == 137)); then
+      STATUS[$kind]="timeout after ${TIMEOUT} s"
+      TIMEOUT_RSS[$kind]=$rss
+      NOTES+=("$label: TIMED OUT after $TIMEOUT s, peak RSS so far $((rss / 1024)) MB (not run again)")
+      FAILED=1
+      rm -rf "$out"
+      continue
+    fi
+    WALLS[$kind]+="$wall "
+    RSSES[$kind]+="$rss "
+    if ((code != 0)); then
+      STATUS[$kind]="exit $code"
+      NOTES+=("$label: FAILED, exit $code; last lines: $(tail -n 3 "$TMP/log" | tr '\n' ' ')")
+      FAILED=1
+    elif [[ $kind == baseline ]]; then
+      [[ -n "${STATUS[$kind]:-}" ]] || STATUS[$kind]="exit 0"
+      counts=$(grep '^baseline:' "$TMP/log" || echo 'no count line')
+      check="ok"
+      if [[ "$counts" != *" written=$EXPECT_BASELINE "* ]]; then
+        check="differs from the corpus (expected written=$EXPECT_BASELINE)"; FAILED=1
+      fi
+      NOTES+=("$label: exit 0; ${counts#baseline: }; $check")
+    else
+      [[ -n "${STATUS[$kind]:-}" ]] || STATUS[$kind]="exit 0"
+      stats="$out/_report/stats.json"
+      if [[ ! -f $stats ]]; then
+        NOTES+=("$label: exit 0 but no _report/stats.json")
+        FAILED=1
+      else
+        read_n=$(stat_num "$stats" records_read)
+        exported=$(stat_num "$stats" examples_exported)
+        rejected=$(stat_num "$stats" records_rejected)
+        DURATIONS[$kind]+="$(awk -v ms="$(stat_num "$stats" duration_ms)" 'BEGIN { printf "%.1f", ms / 1000 }') "
+        check="ok"
+        if [[ "$read_n" != "$N" ]]; then
+          check="MISMATCH: records_read $read_n != N $N"; FAILED=1
+        elif ((exported + rejected != read_n)); then
+          check="MISMATCH: exported + rejected = $((exported + rejected)) != records_read $read_n"; FAILED=1
+        elif [[ "$exported" != "$EXPECT_EXPORTED" || "$rejected" != "$EXPECT_REJECTED" ]]; then
+          check="differs from the corpus (expected exported $EXPECT_EXPORTED, rejected $EXPECT_REJECTED)"; FAILED=1
+        fi
+        NOTES+=("$label: exit 0; records_read=$read_n examples_exported=$exported records_rejected=$rejected ($(stat_reasons "$stats")); $check")
+      fi
+    fi
+    rm -rf "$out"
+  done
+done
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- the report ------------------------------------------------------------------------------
+median() { tr ' ' '\n' | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+name_of() {
+  case "$1" in
+    baseline) echo "Jackson loop, one thread (floor)" ;;
+    flink) echo "trainset, default runner (embedded Flink)" ;;
+    direct) echo "trainset --runner=DirectRunner" ;;
+  esac
+}
+BASE_WALL=$(median <<< "${WALLS[baseline]:-}")
+
+cpu=$(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true)
+mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+
+echo
+echo "### trainset benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+echo
+echo "N=$N records ($CORPUS_MB MB, seed $SEED), REPEATS=$REPEATS, $(nproc) cores ($cpu), $mem RAM,"
+echo "$("$JAVA" -version 2>&1 | head -n 1), JAVA_OPTS='${JAVA_OPTS:-}'; load average ${LOAD_START} at start, ${LOAD_END} at end."
+echo "Corpus: ${CORPUS_LINE#corpus: }"
+echo
+echo "| run | median wall s | median peak RSS MB | wall / baseline | wall s per run | in-pipeline s (stats.json) | exit |"
+echo "|---|---:|---:|---:|---|---|---|"
+for kind in "${KINDS[@]}"; do
+  wall=$(median <<< "${WALLS[$kind]:-}")
+  rss=$(median <<< "${RSSES[$kind]:-}")
+  rss_mb=$([[ -n $rss ]] && awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }' || echo "-")
+  ratio="-"
+  if [[ -n $wall && -n $BASE_WALL ]] && awk -v b="$BASE_WALL" 'BEGIN { exit !(b > 0) }'; then
+    ratio=$(awk -v w="$wall" -v b="$BASE_WALL" 'BEGIN { printf "%.1fx", w / b }')
+  fi
+  if [[ -z $wall && -n "${TIMEOUT_RSS[$kind]:-}" ]]; then
+    # Only timed-out runs: what is known is a lower bound.
+    wall="> $TIMEOUT"
+    rss_mb=">= $(awk -v k="${TIMEOUT_RSS[$kind]}" 'BEGIN { printf "%.0f", k / 1024 }')"
+    if [[ -n $BASE_WALL ]] && awk -v b="$BASE_WALL" 'BEGIN { exit !(b > 0) }'; then
+      ratio=$(awk -v w="$TIMEOUT" -v b="$BASE_WALL" 'BEGIN { printf "> %.0fx", w / b }')
+    fi
+  fi
+  durations=${DURATIONS[$kind]:-}
+  walls=${WALLS[$kind]:-}
+  walls=${walls% }
+  durations=${durations% }
+  echo "| $(name_of "$kind") | ${wall:--} | $rss_mb | $ratio | ${walls:--} | ${durations:--} | ${STATUS[$kind]:-not run} |"
+done
+echo
+echo "Wall and peak RSS: \`/usr/bin/time -f '%e %M'\` around the whole JVM (start-up included);"
+echo "in-pipeline s is stats.json duration_ms (trainset's own clock, from building the pipeline to the report)."
+echo
+echo "Commands (first run; CORPUS and OUT are temporary):"
+echo
+echo '```'
+echo "${GEN_CMD[*]}" | sed "s|$TMP|\$TMP|g"
+for kind in "${KINDS[@]}"; do
+  [[ -n "${COMMANDS[$kind]:-}" ]] && echo "${COMMANDS[$kind]}" | sed "s|$TMP|\$TMP|g"
+done
+echo '```'
+echo
+echo "Checks:"
+echo
+for note in "${NOTES[@]}"; do
+  echo "- $note"
+done
+if ((FAILED)); then
+  echo
+  echo "bench.sh: some runs failed or did not add up (see Checks)." >&2
+  exit 1
+fi
