@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -265,6 +267,10 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     }
   }
 
+  /** Reads exactly one JSON value: anything after it on the line is a parse error. */
+  private static final ObjectReader ONE_VALUE =
+      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   /** Turns parsed values into documents or rejections for one file. */
   private static final class Emitter {
     final String path;
@@ -283,7 +289,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     void jsonLine(String line, long lineNumber) {
       JsonNode value;
       try {
-        value = Json.MAPPER.readTree(line);
+        value = ONE_VALUE.readTree(line);
       } catch (JsonProcessingException e) {
         reject(path + ":" + lineNumber, "parse_error",
             "line " + lineNumber + ": " + e.getOriginalMessage(),

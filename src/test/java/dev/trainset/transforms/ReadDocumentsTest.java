@@ -46,7 +46,9 @@ public class ReadDocumentsTest {
             + "\n"
             + "{\"id\": \"b\", \"instruction\": \"Bye\"\n"
             + "[1, 2]\n"
-            + "{\"instruction\":\"Name a colour.\",\"output\":\"Blue.\"}\n");
+            + "{\"instruction\":\"Name a colour.\",\"output\":\"Blue.\"}\n"
+            + "{\"id\": \"c\"} trailing words\n"
+            + "{\"id\": \"d\"}{\"id\": \"e\"}\n");
     String path = file.getPath();
 
     PCollectionTuple out = read("auto", file);
@@ -66,7 +68,15 @@ public class ReadDocumentsTest {
                     + " line: 1, column: 1])",
                 JsonNodeFactory.instance.textNode("{\"id\": \"b\", \"instruction\": \"Bye\"")),
             new Rejected(path + ":4", "read", "not_an_object",
-                "line 4 holds array, not a JSON object", object("{\"a\": [1, 2]}").get("a")));
+                "line 4 holds array, not a JSON object", object("{\"a\": [1, 2]}").get("a")),
+            new Rejected(path + ":6", "read", "parse_error", "line 6: Unrecognized token"
+                + " 'trailing': was expecting (JSON String, Number, Array, Object or token 'null',"
+                + " 'true' or 'false')",
+                JsonNodeFactory.instance.textNode("{\"id\": \"c\"} trailing words")),
+            new Rejected(path + ":7", "read", "parse_error", "line 7: Trailing token (of type"
+                + " START_OBJECT) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`):"
+                + " not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
+                JsonNodeFactory.instance.textNode("{\"id\": \"d\"}{\"id\": \"e\"}")));
     pipeline.run();
   }
 
