@@ -3,6 +3,7 @@ package dev.trainset;
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
+import dev.trainset.report.LocalProgress;
 import dev.trainset.report.RunStats;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class Trainset {
   static final int CONFIG_ERROR = 2;
 
   private static final String SET = "--set=";
+  private static final long PROGRESS_MILLIS = 5_000;
 
   /** How Beam's FileSystems tell a path with a scheme (gs://, file:/, s3://) from a local one. */
   private static final Pattern WITH_SCHEME = Pattern.compile("^[a-zA-Z][-a-zA-Z0-9+.]*:/.*");
@@ -106,7 +108,18 @@ public final class Trainset {
     try {
       Pipeline pipeline = Pipeline.create(options);
       TrainsetPipeline.build(pipeline, spec, folder.staging());
-      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      LocalProgress.reset();
+      // A progress line for a person at a terminal; logs and CI get only the summary.
+      Thread progress = System.console() != null ? LocalProgress.report(err, PROGRESS_MILLIS) : null;
+      PipelineResult.State state;
+      try {
+        state = pipeline.run().waitUntilFinish();
+      } finally {
+        if (progress != null) {
+          progress.interrupt();
+          progress.join();
+        }
+      }
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended " + state);
       }

@@ -21,6 +21,7 @@ import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.report.LocalProgress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -313,11 +314,13 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     void record(ObjectNode record, long lineNumber) {
       count++;
       documentsRead.inc();
+      LocalProgress.read();
       out.get(DOCUMENTS).output(Document.read(idOf(record), path + ":" + lineNumber, record));
     }
 
     void reject(String id, String reason, String detail, @Nullable JsonNode original) {
       count++;
+      LocalProgress.read();
       out.get(Rejected.TAG).output(
           Rejections.counted(new Rejected(id, STAGE, reason, detail, original)));
     }

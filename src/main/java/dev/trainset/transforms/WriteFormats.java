@@ -6,6 +6,7 @@ import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
+import dev.trainset.report.LocalProgress;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -145,6 +146,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
         partition.append(key).append('=').append(partitionValue(example.lookupText(key))).append('/');
       }
       String place = partition + example.split();
+      LocalProgress.exported();
       for (OutputFormat format : formats.values()) {
         String problem = format.unrepresentable(example);
         if (problem != null) {
