@@ -1,6 +1,7 @@
 package dev.trainset.transforms;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -22,6 +23,7 @@ import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.report.LocalProgress;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,24 +137,48 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             null);
         return;
       }
-      try (InputStream in = withoutBom(Channels.newInputStream(file.open()))) {
+      // Only failures of reading are caught here. An exception thrown while a record is passed
+      // on comes from a later stage fused into this one, and must fail the run, not stop the file.
+      try (InputStream in = open(file)) {
         switch (fileFormat) {
-          case "jsonl" -> readJsonLines(in, emit);
+          case "jsonl" -> readJsonLines(lineReader(in), 0, emit);
           case "json" -> readJson(in, emit);
           default -> readCsv(in, emit);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (Unreadable e) {
         // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
         emit.reject(path, "unreadable_file", "reading stopped at record " + (emit.count + 1)
-            + ": " + e.getMessage(), null);
+            + ": " + e.getCause().getMessage(), null);
+      } catch (IOException e) {
+        // Closing failed after everything was read: nothing is lost.
       }
     }
 
-    private static void readJsonLines(InputStream in, Emitter emit) throws IOException {
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      String line;
-      long lineNumber = 0;
-      while ((line = lines.readLine()) != null) {
+    private static InputStream open(FileIO.ReadableFile file) throws Unreadable {
+      try {
+        return withoutBom(Channels.newInputStream(file.open()));
+      } catch (IOException | RuntimeException e) {
+        throw new Unreadable(e);
+      }
+    }
+
+    private static BufferedReader lineReader(InputStream in) {
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private static void readJsonLines(BufferedReader lines, long linesBefore, Emitter emit)
+        throws Unreadable {
+      long lineNumber = linesBefore;
+      while (true) {
+        String line;
+        try {
+          line = lines.readLine();
+        } catch (IOException | RuntimeException e) {
+          throw new Unreadable(e);
+        }
+        if (line == null) {
+          return;
+        }
         lineNumber++;
         if (!line.isBlank()) {
           emit.jsonLine(line, lineNumber);
@@ -161,50 +187,111 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     }
 
     /**
-     * A JSON file holds one array of records, one record, or records one after another (JSON
-     * lines under a .json name, as many published datasets are).
+     * A JSON file holds arrays of records, records one after another (pretty-printed or not), or
+     * JSON lines under a .json name, as many published datasets are. It is read as JSON lines
+     * when its first non-blank line is one complete value, so a bad line costs only that line.
      */
-    private static void readJson(InputStream in, Emitter emit) throws IOException {
-      PushbackInputStream peek = new PushbackInputStream(in, 1);
-      int first;
-      do {
-        first = peek.read();
-      } while (first != -1 && Character.isWhitespace(first));
-      if (first == -1) {
+    private static void readJson(InputStream in, Emitter emit) throws Unreadable {
+      BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+      buffered.mark(Integer.MAX_VALUE);
+      String first;
+      try {
+        BufferedReader lines = lineReader(buffered);
+        do {
+          first = lines.readLine();
+        } while (first != null && first.isBlank());
+        buffered.reset();
+        // Drop the mark, or the buffer would grow to hold the whole file.
+        buffered.mark(0);
+      } catch (IOException | RuntimeException e) {
+        throw new Unreadable(e);
+      }
+      if (first == null) {
         return;
       }
-      peek.unread(first);
-      if (first != '[') {
-        readJsonLines(peek, emit);
+      if (!first.strip().startsWith("[") && isOneValue(first)) {
+        readJsonLines(lineReader(buffered), 0, emit);
         return;
       }
-      try (JsonParser parser = Json.MAPPER.createParser(peek)) {
-        parser.nextToken();
-        while (true) {
-          JsonLocation at;
-          JsonToken token;
-          try {
-            token = parser.nextToken();
-            at = parser.currentTokenLocation();
-            if (token == null || token == JsonToken.END_ARRAY) {
-              return;
-            }
-            JsonNode element = parser.readValueAsTree();
-            emit.json(element, at.getLineNr());
-          } catch (JsonProcessingException e) {
-            // A syntax error leaves the parser nowhere to resume: the rest of the file is one
-            // rejection, so nothing after it is lost without a trace.
-            emit.reject(emit.path + ":" + location(e), "parse_error",
-                e.getOriginalMessage() + " at " + location(e) + "; the rest of the file was not read",
-                null);
-            return;
-          }
-        }
+      try (JsonParser parser = Json.MAPPER.createParser(buffered)) {
+        readJsonValues(parser, emit);
+      } catch (IOException e) {
+        throw new Unreadable(e);
       }
     }
 
-    private static void readCsv(InputStream in, Emitter emit) throws IOException {
-      Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+    private static boolean isOneValue(String line) {
+      try {
+        ONE_VALUE.readTree(line);
+        return true;
+      } catch (JsonProcessingException e) {
+        return false;
+      }
+    }
+
+    /** Root values one after another; an array's elements are records, as is a root object. */
+    private static void readJsonValues(JsonParser parser, Emitter emit) throws Unreadable {
+      long index = 0;
+      try {
+        JsonToken token;
+        while ((token = next(parser)) != null) {
+          if (token != JsonToken.START_ARRAY) {
+            emitValue(parser, emit, ++index);
+            continue;
+          }
+          while ((token = next(parser)) != JsonToken.END_ARRAY) {
+            if (token == null) {
+              throw new JsonParseException(parser, "the file ends inside an array");
+            }
+            emitValue(parser, emit, ++index);
+          }
+        }
+      } catch (JsonProcessingException e) {
+        // A syntax error leaves the parser nowhere to resume: the rest of the file is one
+        // rejection, so nothing after it is lost without a trace.
+        emit.reject(emit.path + ":" + location(e), "parse_error",
+            e.getOriginalMessage() + " at " + location(e) + "; the rest of the file was not read",
+            null);
+      }
+    }
+
+    private static JsonToken next(JsonParser parser) throws JsonProcessingException, Unreadable {
+      try {
+        return parser.nextToken();
+      } catch (JsonProcessingException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new Unreadable(e);
+      }
+    }
+
+    /** Reads the value the parser stands on and passes it on as record number {@code index}. */
+    private static void emitValue(JsonParser parser, Emitter emit, long index)
+        throws JsonProcessingException, Unreadable {
+      long line = parser.currentTokenLocation().getLineNr();
+      JsonNode value;
+      try {
+        value = parser.readValueAsTree();
+      } catch (JsonProcessingException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new Unreadable(e);
+      }
+      emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")");
+    }
+
+    private static void readCsv(InputStream in, Emitter emit) throws Unreadable {
+      PushbackInputStream peek = new PushbackInputStream(in, 1);
+      try {
+        int first = peek.read();
+        if (first == -1) {
+          return;
+        }
+        peek.unread(first);
+      } catch (IOException e) {
+        throw new Unreadable(e);
+      }
+      Reader reader = new InputStreamReader(peek, StandardCharsets.UTF_8);
       CsvSchema header = CsvSchema.emptySchema().withHeader();
       try (MappingIterator<Map<String, String>> rows =
           CSV.readerForMapOf(String.class)
@@ -216,15 +303,13 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         long row = 0;
         JsonLocation lastError = null;
         while (true) {
+          Map<String, String> values;
           try {
             if (!rows.hasNextValue()) {
               return;
             }
             row++;
-            Map<String, String> values = rows.nextValue();
-            ObjectNode record = JsonNodeFactory.instance.objectNode();
-            values.forEach(record::put);
-            emit.record(record, row);
+            values = rows.nextValue();
           } catch (RuntimeException | IOException e) {
             JsonLocation at = rows.getCurrentLocation();
             if (at != null && at.equals(lastError)) {
@@ -237,8 +322,14 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             lastError = at;
             emit.reject(emit.path + ":" + row, "parse_error",
                 "CSV row " + row + ": " + firstLine(e.getMessage()), null);
+            continue;
           }
+          ObjectNode record = JsonNodeFactory.instance.objectNode();
+          values.forEach(record::put);
+          emit.record(record, String.valueOf(row));
         }
+      } catch (IOException e) {
+        throw new Unreadable(e);
       }
     }
 
@@ -265,6 +356,13 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         peek.unread(head, 0, n);
       }
       return peek;
+    }
+  }
+
+  /** A failure to read the input itself (not a syntax error): the rest of the file is lost. */
+  private static final class Unreadable extends Exception {
+    Unreadable(Throwable cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -297,25 +395,26 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             JsonNodeFactory.instance.textNode(line));
         return;
       }
-      json(value, lineNumber);
+      json(value, String.valueOf(lineNumber), "line " + lineNumber);
     }
 
-    void json(JsonNode value, long lineNumber) {
+    /** A parsed value at {@code where} (what follows "file:" in its origin). */
+    void json(JsonNode value, String where, String described) {
       if (!value.isObject()) {
-        reject(path + ":" + lineNumber, "not_an_object",
-            "line " + lineNumber + " holds " + value.getNodeType().name().toLowerCase(Locale.ROOT)
+        reject(path + ":" + where, "not_an_object",
+            described + " holds " + value.getNodeType().name().toLowerCase(Locale.ROOT)
                 + ", not a JSON object",
             value);
         return;
       }
-      record((ObjectNode) value, lineNumber);
+      record((ObjectNode) value, where);
     }
 
-    void record(ObjectNode record, long lineNumber) {
+    void record(ObjectNode record, String where) {
       count++;
       documentsRead.inc();
       LocalProgress.read();
-      out.get(DOCUMENTS).output(Document.read(idOf(record), path + ":" + lineNumber, record));
+      out.get(DOCUMENTS).output(Document.read(idOf(record), path + ":" + where, record));
     }
 
     void reject(String id, String reason, String detail, @Nullable JsonNode original) {

@@ -93,8 +93,10 @@ public class ReadDocumentsTest {
 
     PAssert.that(out.get(ReadDocuments.DOCUMENTS))
         .containsInAnyOrder(
-            Document.read("a", array.getPath() + ":2", object("{\"id\": \"a\", \"text\": \"one\"}")),
-            Document.read("b", array.getPath() + ":3", object("{\"id\": \"b\", \"text\": \"two\"}")),
+            Document.read("a", array.getPath() + ":2#1",
+                object("{\"id\": \"a\", \"text\": \"one\"}")),
+            Document.read("b", array.getPath() + ":3#2",
+                object("{\"id\": \"b\", \"text\": \"two\"}")),
             Document.read("c", gzipped.getPath() + ":1",
                 object("{\"id\": \"c\", \"text\": \"three\"}")));
     PAssert.that(out.get(Rejected.TAG)).empty();
@@ -109,13 +111,49 @@ public class ReadDocumentsTest {
 
     PAssert.that(out.get(ReadDocuments.DOCUMENTS))
         .containsInAnyOrder(
-            Document.read("a", array.getPath() + ":1", object("{\"id\": \"a\", \"text\": \"one\"}")));
+            Document.read("a", array.getPath() + ":1#1",
+                object("{\"id\": \"a\", \"text\": \"one\"}")));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
             new Rejected(array.getPath() + ":line 2 column 13", "read", "parse_error",
                 "Unexpected character ('\"' (code 34)): was expecting comma to separate Object"
                     + " entries at line 2 column 13; the rest of the file was not read",
                 null));
+    pipeline.run();
+  }
+
+  @Test
+  public void readsEveryRootValueOfAJsonFilePrettyPrintedOrNot() throws IOException {
+    File pretty = write("pretty.json", "{\n  \"id\": \"p1\",\n  \"text\": \"one\"\n}\n"
+        + "{\"id\": \"p2\", \"text\": \"two\"}\n");
+    File arrays = write("arrays.json",
+        "[{\"id\": \"a1\"}, 7]\n[{\"id\": \"a2\"}]\n{\"id\": \"a3\"}\n");
+    File lines = write("lines.json", "\n{\"id\": \"l1\"}\n{\"id\": \"l2\"\n{\"id\": \"l3\"}\n");
+    File emptyCsv = write("empty.csv", "");
+
+    PCollectionTuple out = read("auto", pretty, arrays, lines, emptyCsv);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("p1", pretty.getPath() + ":1#1",
+                object("{\"id\": \"p1\", \"text\": \"one\"}")),
+            Document.read("p2", pretty.getPath() + ":5#2",
+                object("{\"id\": \"p2\", \"text\": \"two\"}")),
+            Document.read("a1", arrays.getPath() + ":1#1", object("{\"id\": \"a1\"}")),
+            Document.read("a2", arrays.getPath() + ":2#3", object("{\"id\": \"a2\"}")),
+            Document.read("a3", arrays.getPath() + ":3#4", object("{\"id\": \"a3\"}")),
+            // A .json file whose first line is a whole value is JSON lines: a bad line costs one.
+            Document.read("l1", lines.getPath() + ":2", object("{\"id\": \"l1\"}")),
+            Document.read("l3", lines.getPath() + ":4", object("{\"id\": \"l3\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(arrays.getPath() + ":1#2", "read", "not_an_object",
+                "record 2 (line 1) holds number, not a JSON object", object("{\"n\": 7}").get("n")),
+            new Rejected(lines.getPath() + ":3", "read", "parse_error",
+                "line 3: Unexpected end-of-input: expected close marker for Object (start marker at"
+                    + " [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled);"
+                    + " line: 1, column: 1])",
+                JsonNodeFactory.instance.textNode("{\"id\": \"l2\"")));
     pipeline.run();
   }
 
