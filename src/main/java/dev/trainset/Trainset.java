@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
@@ -110,7 +111,8 @@ public final class Trainset {
       TrainsetPipeline.build(pipeline, spec, folder.staging());
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
-      Thread progress = System.console() != null ? LocalProgress.report(err, PROGRESS_MILLIS) : null;
+      Thread progress =
+          err == System.err && stderrIsTerminal() ? LocalProgress.report(err, PROGRESS_MILLIS) : null;
       PipelineResult.State state;
       try {
         state = pipeline.run().waitUntilFinish();
@@ -222,6 +224,16 @@ public final class Trainset {
             Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT)),
             StandardCharsets.UTF_8)) {
       writer.write(text);
+    }
+  }
+
+  /** Whether stderr is a terminal: where Linux says so, else whether the JVM has a console. */
+  private static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Paths.get("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
     }
   }
 

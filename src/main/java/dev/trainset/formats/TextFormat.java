@@ -82,8 +82,11 @@ final class TextFormat implements OutputFormat {
       while (line.length() > maxLineLength) {
         int cut = line.lastIndexOf(' ', maxLineLength);
         if (cut <= 0) {
-          wrapped.append(line, 0, maxLineLength).append('\n');
-          line = line.substring(maxLineLength);
+          // No space to break at: cut hard, but never between the two halves of a character.
+          int hard = Character.isHighSurrogate(line.charAt(maxLineLength - 1)) && maxLineLength > 1
+              ? maxLineLength - 1 : maxLineLength;
+          wrapped.append(line, 0, hard).append('\n');
+          line = line.substring(hard);
         } else {
           wrapped.append(line, 0, cut).append('\n');
           line = line.substring(cut + 1);

@@ -30,6 +30,15 @@ public final class FieldPath {
     return node == null || node.isNull() || node.isMissingNode() ? null : node;
   }
 
+  /**
+   * {@link #resolve}, with blank text counted as absent too: an empty CSV cell is how a table says
+   * "no value" (for a weight, a date or a score).
+   */
+  public static @Nullable JsonNode resolveFilled(JsonNode record, String path) {
+    JsonNode value = resolve(record, path);
+    return value != null && value.isTextual() && value.asText().isBlank() ? null : value;
+  }
+
   /** The value at {@code path} as text when it is a string, number or boolean; else null. */
   public static @Nullable String text(JsonNode record, String path) {
     JsonNode value = resolve(record, path);

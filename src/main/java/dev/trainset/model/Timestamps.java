@@ -20,8 +20,28 @@ public final class Timestamps {
 
   private Timestamps() {}
 
-  /** The instant {@code value} names, or empty when it is no timestamp trainset reads. */
+  /** The earliest and latest instants weights can be computed from (epoch milliseconds). */
+  private static final Instant FIRST = Instant.ofEpochMilli(Long.MIN_VALUE);
+  private static final Instant LAST = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+  /**
+   * The instant {@code value} names, or empty when it is no timestamp trainset reads (or one
+   * beyond what epoch milliseconds hold, some 292 million years either way).
+   */
   public static Optional<Instant> parse(JsonNode value) {
+    return read(value).filter(Timestamps::inRange);
+  }
+
+  /** The instant {@code text} names, or empty, as {@link #parse(JsonNode)}. */
+  public static Optional<Instant> parse(String text) {
+    return read(text).filter(Timestamps::inRange);
+  }
+
+  private static boolean inRange(Instant instant) {
+    return !instant.isBefore(FIRST) && !instant.isAfter(LAST);
+  }
+
+  private static Optional<Instant> read(JsonNode value) {
     if (value.isIntegralNumber()) {
       // asLong() would wrap a value beyond long around to an unrelated instant.
       return value.canConvertToLong() ? Optional.of(fromEpoch(value.asLong())) : Optional.empty();
@@ -29,11 +49,10 @@ public final class Timestamps {
     if (value.isNumber()) {
       return Optional.of(fromEpoch((long) value.asDouble()));
     }
-    return value.isTextual() ? parse(value.asText()) : Optional.empty();
+    return value.isTextual() ? read(value.asText()) : Optional.empty();
   }
 
-  /** The instant {@code text} names, or empty when it is no timestamp trainset reads. */
-  public static Optional<Instant> parse(String text) {
+  private static Optional<Instant> read(String text) {
     String trimmed = text.trim();
     if (trimmed.matches("-?\\d{1,19}")) {
       try {

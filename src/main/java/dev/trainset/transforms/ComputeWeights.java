@@ -97,7 +97,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
     public void process(@Element Document document, MultiOutputReceiver out) {
       double explicit = weights.defaultWeight();
       if (!weights.field().isEmpty()) {
-        JsonNode value = FieldPath.resolve(document.fields(), weights.field());
+        JsonNode value = FieldPath.resolveFilled(document.fields(), weights.field());
         if (value != null) {
           Double number = FilterQuality.number(value);
           if (number == null) {
@@ -117,7 +117,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
       double freshness = 1.0;
       PipelineSpec.Freshness decay = weights.freshness();
       if (!decay.field().isEmpty()) {
-        JsonNode value = FieldPath.resolve(document.fields(), decay.field());
+        JsonNode value = FieldPath.resolveFilled(document.fields(), decay.field());
         if (value != null) {
           Optional<Instant> time = Timestamps.parse(value);
           if (time.isEmpty()) {
@@ -152,7 +152,8 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
 
   /** {@code 0.5^(age_days / half_life_days)}, with a future time counting as age 0. */
   static double freshnessFactor(long timeMillis, long referenceMillis, double halfLifeDays) {
-    double ageDays = Math.max(0, referenceMillis - timeMillis) / MILLIS_PER_DAY;
+    // In doubles: the difference of two extreme epoch values overflows a long.
+    double ageDays = Math.max(0, (double) referenceMillis - (double) timeMillis) / MILLIS_PER_DAY;
     return Math.pow(0.5, ageDays / halfLifeDays);
   }
 }

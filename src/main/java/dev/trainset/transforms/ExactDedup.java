@@ -25,9 +25,11 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Keeps one document per normalized content and refuses the others as {@code duplicate}, naming
+ * Keeps one document per normalized content ({@link #contentKey}) and refuses the others as
+ * {@code duplicate}, naming
  * the survivor. The survivor is the smallest (id, origin) of its group, so every runner and every
  * run keeps the same one.
  *
@@ -50,6 +52,33 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
   static String normalize(String text) {
     String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     return WHITESPACE.matcher(folded).replaceAll(" ").trim();
+  }
+
+  /**
+   * What two examples must share to be duplicates: each part normalized on its own and labelled
+   * (system, instruction, input, output, each turn's role, text), so that text moving from one
+   * part or turn to another makes a different example.
+   */
+  static String contentKey(Example example) {
+    StringBuilder key = new StringBuilder();
+    part(key, "system", example.system());
+    switch (example.style()) {
+      case INSTRUCTION -> {
+        part(key, "instruction", example.instruction());
+        part(key, "input", example.input());
+        part(key, "output", example.output());
+      }
+      case CHAT -> example.messages().forEach(turn -> part(key, turn.role(), turn.content()));
+      case TEXT -> part(key, "text", example.text());
+    }
+    return key.toString();
+  }
+
+  private static void part(StringBuilder key, String label, @Nullable String text) {
+    if (text != null) {
+      // Control characters that normalization neither folds nor drops keep the parts apart.
+      key.append(label).append('\u0001').append(normalize(text)).append('\u0002');
+    }
   }
 
   @Override
@@ -102,8 +131,8 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
       FieldMapping.Mapped mapped = mapping.map(document);
       Example example = mapped.example();
       // CheckFn ran first, so every document maps; the raw record is the fallback all the same.
-      String content = example != null ? example.fullText() : document.fields().toString();
-      out.output(KV.of(Hashes.sha256Hex(normalize(content), 32), document));
+      String content = example != null ? contentKey(example) : normalize(document.fields().toString());
+      out.output(KV.of(Hashes.sha256Hex(content, 32), document));
     }
   }
 

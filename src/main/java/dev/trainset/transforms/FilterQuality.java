@@ -131,7 +131,7 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         kept = kept.withAnnotation(TOKEN_COUNT, IntNode.valueOf(tokens));
       }
       if (!quality.scoreField().isEmpty()) {
-        JsonNode value = FieldPath.resolve(document.fields(), quality.scoreField());
+        JsonNode value = FieldPath.resolveFilled(document.fields(), quality.scoreField());
         Double score = value == null ? null : number(value);
         if (value == null) {
           reject(out, document, FieldMapping.MISSING_FIELD,

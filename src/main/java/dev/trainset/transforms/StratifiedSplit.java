@@ -68,7 +68,9 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
 
     String assign(Example example) {
       String group = groupBy.isEmpty() ? null : example.lookupText(groupBy);
-      double draw = Hashes.unitInterval(seed, group != null ? "group:" + group : "id:" + example.id());
+      // A missing or blank group value is no group: the example is placed by its own id.
+      boolean grouped = group != null && !group.isBlank();
+      double draw = Hashes.unitInterval(seed, grouped ? "group:" + group : "id:" + example.id());
       for (int i = 0; i < upperBounds.length; i++) {
         if (draw < upperBounds[i]) {
           return names.get(i);

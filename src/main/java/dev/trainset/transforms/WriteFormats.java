@@ -5,6 +5,7 @@ import dev.trainset.config.PipelineSpec;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
 import dev.trainset.model.Example;
+import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import dev.trainset.report.LocalProgress;
 import java.io.BufferedWriter;
@@ -57,6 +58,9 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
   private static final TupleTag<KV<String, String>> ENCODED = new TupleTag<>() {};
+
+  /** Longest partition folder value, leaving room for {@code key=} in a 255-byte name. */
+  static final int MAX_PARTITION_CHARS = 200;
 
   private final PipelineSpec.Output output;
   private final String directory;
@@ -125,8 +129,13 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     if (value == null || value.isEmpty()) {
       return NO_PARTITION;
     }
-    String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    return encoded.replace(".", "%2E").replace("*", "%2A");
+    String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")
+        .replace(".", "%2E").replace("*", "%2A");
+    // File systems cap a name at 255 bytes: a long value keeps its start and a hash of the whole.
+    return encoded.length() <= MAX_PARTITION_CHARS
+        ? encoded
+        : encoded.substring(0, MAX_PARTITION_CHARS - 20).replaceAll("%[0-9A-F]?$", "") + "~"
+            + Hashes.sha256Hex(value, 16);
   }
 
   /** Encodes each example in each format, or says which format cannot hold it. */

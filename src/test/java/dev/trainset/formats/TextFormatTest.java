@@ -125,4 +125,11 @@ class TextFormatTest {
     assertEquals("The cat sat.\nThe dog ran.\n\n[instruction]\nName a colour.\n[output]\nBlue.\n",
         file(blank, TEXT, INSTRUCTION));
   }
+
+  @Test
+  void aHardCutNeverSplitsACharacterInTwo() {
+    OutputFormat three = format("text", "output: {text: {max_line_length: 3, include_headers: false}}");
+    assertEquals("\uD83D\uDE00\n\uD83D\uDE00\n\uD83D\uDE00",
+        three.encode(Example.text("e", "\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00").withSplit("train")));
+  }
 }

@@ -104,4 +104,12 @@ class TimestampsTest {
     assertEquals(
         Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE)), Timestamps.parse(json("1e300")));
   }
+
+  @Test
+  void instantsBeyondEpochMillisecondsAreNoTimestamp() {
+    assertEquals(Optional.empty(), Timestamps.parse("+300000000-01-01"));
+    assertEquals(Optional.empty(), Timestamps.parse(TextNode.valueOf("-300000000-01-01T00:00:00Z")));
+    assertEquals(Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE)),
+        Timestamps.parse(LongNode.valueOf(Long.MAX_VALUE)));
+  }
 }

@@ -38,11 +38,13 @@ public class ComputeWeightsTest {
     Document absent = withOutput("a", "A", "");
     Document words = withOutput("w", "A", ", \"importance\": \"lots\"");
     Document negative = withOutput("neg", "A", ", \"importance\": -1");
+    Document blank = withOutput("blank", "A", ", \"importance\": \"\"");
 
-    PCollectionTuple out = weigh(spec, number, text, absent, words, negative);
+    PCollectionTuple out = weigh(spec, number, text, absent, words, negative, blank);
 
     PAssert.that(out.get(ComputeWeights.WEIGHTED))
-        .containsInAnyOrder(number.withWeight(2.0), text.withWeight(0.5), absent.withWeight(1.5));
+        .containsInAnyOrder(number.withWeight(2.0), text.withWeight(0.5), absent.withWeight(1.5),
+            blank.withWeight(1.5));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
             Rejected.of(words, "weights", "bad_weight", "'importance' is 'lots', not a number"),
@@ -81,20 +83,26 @@ public class ComputeWeightsTest {
     Document secondsText = withOutput("secondsText", "A", ", \"at\": \"1704153600\"");
     Document future = withOutput("future", "A", ", \"at\": \"2030-01-01\"");
     Document undated = withOutput("undated", "A", "");
+    Document blank = withOutput("blank", "A", ", \"at\": \"\"");
     Document unreadable = withOutput("bad", "A", ", \"at\": \"last tuesday\"");
+    // Beyond what epoch milliseconds hold: refused, not a crash of the whole run.
+    Document farFuture = withOutput("far", "A", ", \"at\": \"+300000000-01-01\"");
 
-    PCollectionTuple out =
-        weigh(spec, date, zoned, utc, seconds, millis, secondsText, future, undated, unreadable);
+    PCollectionTuple out = weigh(spec, date, zoned, utc, seconds, millis, secondsText, future,
+        undated, blank, unreadable, farFuture);
 
     PAssert.that(out.get(ComputeWeights.WEIGHTED))
         .containsInAnyOrder(
             date.withWeight(0.5), zoned.withWeight(0.5), utc.withWeight(0.25),
             seconds.withWeight(0.5), millis.withWeight(0.5), secondsText.withWeight(0.5),
-            future.withWeight(1.0), undated.withWeight(1.0));
+            future.withWeight(1.0), undated.withWeight(1.0), blank.withWeight(1.0));
     PAssert.that(out.get(Rejected.TAG))
-        .containsInAnyOrder(Rejected.of(unreadable, "weights", "bad_timestamp", "'at' is 'last"
-            + " tuesday'; expected an ISO-8601 date or date-time, or epoch seconds or"
-            + " milliseconds"));
+        .containsInAnyOrder(
+            Rejected.of(unreadable, "weights", "bad_timestamp", "'at' is 'last"
+                + " tuesday'; expected an ISO-8601 date or date-time, or epoch seconds or"
+                + " milliseconds"),
+            Rejected.of(farFuture, "weights", "bad_timestamp", "'at' is '+300000000-01-01';"
+                + " expected an ISO-8601 date or date-time, or epoch seconds or milliseconds"));
     pipeline.run();
   }
 

@@ -120,6 +120,47 @@ public class FilterQualityTest {
   }
 
   @Test
+  public void textMovedBetweenPartsOrTurnsIsNoDuplicate() {
+    PipelineSpec chat = spec("fields: {style: chat}\nquality: {dedup: exact}");
+    Document longQuestion = doc("c3", "{\"messages\": [{\"role\": \"user\", \"content\": \"a b\"},"
+        + " {\"role\": \"assistant\", \"content\": \"c\"}]}");
+    Document longAnswer = doc("c4", "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"},"
+        + " {\"role\": \"assistant\", \"content\": \"b c\"}]}");
+    PipelineSpec instruction = spec("quality: {dedup: exact}");
+    Document inInstruction = doc("i1", "{\"instruction\": \"Sum 2 and 3\", \"input\": \"\","
+        + " \"output\": \"5\"}");
+    Document inInput = doc("i2", "{\"instruction\": \"Sum\", \"input\": \"2 and 3\", \"output\": \"5\"}");
+
+    PCollectionTuple chats = pipeline
+        .apply("Chats", Create.of(java.util.List.of(longQuestion, longAnswer))
+            .withCoder(DocumentCoder.of()))
+        .apply("FilterChats", FilterQuality.of(chat.quality(), chat.fields()));
+    PCollectionTuple instructions = pipeline
+        .apply("Instructions", Create.of(java.util.List.of(inInstruction, inInput))
+            .withCoder(DocumentCoder.of()))
+        .apply("FilterInstructions", FilterQuality.of(instruction.quality(), instruction.fields()));
+
+    PAssert.that(chats.get(FilterQuality.KEPT)).containsInAnyOrder(longQuestion, longAnswer);
+    PAssert.that(chats.get(Rejected.TAG)).empty();
+    PAssert.that(instructions.get(FilterQuality.KEPT)).containsInAnyOrder(inInstruction, inInput);
+    PAssert.that(instructions.get(Rejected.TAG)).empty();
+    pipeline.run();
+  }
+
+  @Test
+  public void blankScoreCellsCountAsAbsent() {
+    PipelineSpec spec = spec("quality: {score_field: score, dedup: none}");
+    Document blank = doc("blank", "{\"instruction\": \"Q\", \"output\": \"A\", \"score\": \" \"}");
+
+    PCollectionTuple out = filter(spec, blank);
+
+    PAssert.that(out.get(FilterQuality.KEPT)).empty();
+    PAssert.that(out.get(Rejected.TAG)).containsInAnyOrder(
+        Rejected.of(blank, "quality", "missing_field", "no 'score' field in the record"));
+    pipeline.run();
+  }
+
+  @Test
   public void findsDuplicatesWithinEachWindowOfAnUnboundedInput() {
     PipelineSpec spec = spec("quality: {dedup: exact}");
     String same = "{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}";

@@ -83,6 +83,11 @@ public class StratifiedSplitTest {
     Example loose = Example.text("ex-1", "no group");
     examples.add(loose);
     expected.add(loose.withSplit("test"));
+    // A blank group value is no group either: ex-3 draws validation by its id.
+    Example blank = Example.text("ex-3", "blank group")
+        .withAttributes(Map.of("source_id", TextNode.valueOf(" ")));
+    examples.add(blank);
+    expected.add(blank.withSplit("validation"));
 
     PAssert.that(split("Groups", "{" + RATIOS + ", group_by: source_id, seed: 42}", examples))
         .containsInAnyOrder(expected);

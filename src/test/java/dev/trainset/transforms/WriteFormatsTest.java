@@ -2,6 +2,8 @@ package dev.trainset.transforms;
 
 import static dev.trainset.testing.Fixtures.spec;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trainset.config.PipelineSpec;
@@ -147,5 +149,16 @@ public class WriteFormatsTest {
         "jsonl/topic=%2E%2E%2F%2E%2E%2Fetc%2Fa%20b/train.jsonl", List.of("{\"id\":\"t2\","
             + "\"split\":\"train\",\"weight\":1.0,\"text\":\"Sneaky.\"}")),
         files);
+  }
+
+  @Test
+  public void aLongPartitionValueKeepsItsStartAndAHashOfTheWhole() {
+    String value = "\u6570".repeat(100);
+    String folder = WriteFormats.partitionValue(value);
+    assertTrue(folder, folder.length() <= WriteFormats.MAX_PARTITION_CHARS);
+    assertTrue(folder, folder.startsWith("%E6%95%B0%E6%95%B0"));
+    assertTrue(folder, folder.endsWith("~" + dev.trainset.model.Hashes.sha256Hex(value, 16)));
+    assertNotEquals(folder, WriteFormats.partitionValue("\u6570".repeat(101)));
+    assertEquals("math", WriteFormats.partitionValue("math"));
   }
 }
