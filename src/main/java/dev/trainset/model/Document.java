@@ -16,7 +16,8 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  * copies into the example's metadata.
  *
  * @param id the record's id: the {@code input.id_field} value, or a stable hash of the content
- * @param origin where it was read from: {@code file:line} (JSON), {@code file:row} (CSV)
+ * @param origin where it was read from: {@code file:line} (JSON lines), {@code file:line#n}
+ *     (record n of a JSON file), {@code file:row} (CSV)
  * @param fields the parsed record
  * @param weight the weight ComputeWeights gave it; NaN before that stage
  * @param annotations values computed by the stages, in the order they were added
