@@ -46,6 +46,19 @@ public final class Trainset {
   static final int CONFIG_ERROR = 2;
 
   private static final String SET = "--set=";
+
+  private static final String USAGE =
+      "usage: java -jar trainset.jar --pipeline=FILE [overrides] [Beam options]\n"
+          + "\n"
+          + "  --pipeline=FILE          the pipeline file (YAML), on any Beam filesystem\n"
+          + "  --input=GLOB[,GLOB]      replaces input.paths\n"
+          + "  --outputDir=DIR          replaces output.dir\n"
+          + "  --formats=F[,F]          replaces output.formats\n"
+          + "  --set=dotted.key=value   sets any key of the pipeline file (value read as YAML)\n"
+          + "  --runner=DirectRunner|FlinkRunner   default: embedded Flink, one slot per core\n"
+          + "\n"
+          + "Exit status: 0 done, 1 the pipeline failed, 2 a configuration error (nothing read).\n"
+          + "A runner's own options: --help=FlinkPipelineOptions, --help=DirectOptions.\n";
   private static final long PROGRESS_MILLIS = 5_000;
 
   /** How Beam's FileSystems tell a path with a scheme (gs://, file:/, s3://) from a local one. */
@@ -67,6 +80,10 @@ public final class Trainset {
       err.println("trainset: 'validate' is not available in this version");
       return CONFIG_ERROR;
     }
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.print(USAGE);
+      return OK;
+    }
     List<String> sets = new ArrayList<>();
     List<String> beamArgs = new ArrayList<>();
     for (String arg : args) {
@@ -79,6 +96,7 @@ public final class Trainset {
     TrainsetOptions options;
     PipelineSpec spec;
     try {
+      PipelineOptionsFactory.register(TrainsetOptions.class);
       options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
           .withValidation()
           .as(TrainsetOptions.class);

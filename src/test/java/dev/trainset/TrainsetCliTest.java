@@ -100,4 +100,14 @@ class TrainsetCliTest {
         + " dev.trainset.TrainsetOptions missing a property named 'bogus'.",
         quickstart("--bogus=1"));
   }
+
+  @Test
+  void helpPrintsTheUsageAndExitsZero() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = Trainset.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(0, exit);
+    assertEquals("usage: java -jar trainset.jar --pipeline=FILE [overrides] [Beam options]",
+        out.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+  }
 }
