@@ -128,6 +128,42 @@ class EndToEndIT {
   }
 
   @Test
+  void multiTurnChatsReachEveryChatFormat() throws Exception {
+    Path out = work.resolve("chat");
+    Run run = trainset("--pipeline=pipelines/chat.yaml", "--outputDir=" + out);
+    assertEquals(0, run.exit(), run.err());
+    JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+    assertEquals(10, stats.get("records_read").asLong());
+    assertEquals(8, stats.get("examples_exported").asLong());
+    assertEquals(Json.MAPPER.readTree("{\"bad_field\":1,\"missing_field\":1}"),
+        stats.get("rejected_by_reason"));
+    // chat-001 has two exchanges: all four turns in chatml, the first pair as alpaca history.
+    JsonNode chatml = null;
+    for (Path file : filesOf(out.resolve("chatml"))) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        if (record.get("messages").get(1).get("content").asText().startsWith("My invoice")) {
+          chatml = record;
+        }
+      }
+    }
+    assertEquals(Json.MAPPER.readTree("[{\"role\":\"system\",\"content\":\"You are a helpful"
+        + " support agent for a web hosting company.\"},{\"role\":\"user\",\"content\":\"My"
+        + " invoice shows two charges this month.\"},{\"role\":\"assistant\",\"content\":\"I can"
+        + " see a renewal charge and a one-off domain transfer fee; both are listed under your"
+        + " account's billing history.\"},{\"role\":\"user\",\"content\":\"Can the transfer fee"
+        + " be refunded?\"},{\"role\":\"assistant\",\"content\":\"Transfer fees are refundable"
+        + " within 14 days if the transfer did not complete. Yours completed, so it is not"
+        + " refundable, but I can add a 10% credit to your next invoice.\"}]"),
+        chatml.get("messages"));
+    long alpacaRecords = 0;
+    for (Path file : filesOf(out.resolve("alpaca"))) {
+      alpacaRecords += Json.MAPPER.readTree(file.toFile()).size();
+    }
+    assertEquals(8, alpacaRecords);
+  }
+
+  @Test
   void aConfigurationErrorExitsTwoBeforeReadingAnything() throws Exception {
     Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + work.resolve("bad"),
         "--set=quality.min_charz=3");
