@@ -39,7 +39,7 @@ class TrainsetCliTest {
   void unknownKey() {
     assertEquals("trainset: configuration error: quality.min_charz: unknown key; allowed keys"
         + " under 'quality': [dedup, heuristics, max_chars, max_tokens, min_chars, min_score,"
-        + " near_threshold, score_field, skip_empty_output, tiers, tokenizer]",
+        + " near_threshold, score_field, signals, skip_empty_output, tiers, tokenizer]",
         quickstart("--set=quality.min_charz=3"));
   }
 

@@ -87,6 +87,7 @@ public record PipelineSpec(
       String scoreField,
       double minScore,
       boolean heuristics,
+      Signals signals,
       Map<String, Double> tiers,
       String dedup,
       double nearThreshold)
@@ -95,6 +96,22 @@ public record PipelineSpec(
       tiers = frozen(tiers);
     }
   }
+
+  /**
+   * {@code quality.signals}: the bounds of the heuristic quality signals (with {@code
+   * heuristics: true}), in the spirit of the Gopher and C4 rules, set for instruction data.
+   */
+  public record Signals(
+      int minWords,
+      int maxWords,
+      double minMeanWordLength,
+      double maxMeanWordLength,
+      double maxSymbolRatio,
+      double maxEllipsisLines,
+      double maxDuplicateLines,
+      double maxTopBigramFraction,
+      double minAlphaWords)
+      implements Serializable {}
 
   /** {@code weights}: how ComputeWeights weighs an example. */
   public record Weights(

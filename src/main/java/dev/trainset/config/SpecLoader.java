@@ -329,10 +329,7 @@ public final class SpecLoader {
     atLeast("quality.max_tokens", quality.maxTokens(), 0);
     oneOf("quality.tokenizer", quality.tokenizer(), List.of("cl100k_base", "o200k_base"), "");
     finite("quality.min_score", quality.minScore());
-    if (quality.heuristics()) {
-      throw ConfigException.notAllowed("quality.heuristics", true,
-          "false (heuristic quality signals are not available in this version)");
-    }
+    validateSignals(quality.signals());
     for (Map.Entry<String, Double> tier : quality.tiers().entrySet()) {
       safeName("quality.tiers", tier.getKey());
       if (tier.getValue() == null || !Double.isFinite(tier.getValue())) {
@@ -340,15 +337,38 @@ public final class SpecLoader {
             "quality.tiers." + tier.getKey(), tier.getValue(), "a finite score threshold");
       }
     }
-    if (!quality.tiers().isEmpty() && quality.scoreField().isEmpty()) {
-      throw new ConfigException("quality.tiers",
-          "tiers are cut from a score: set quality.score_field to the record's score field");
+    if (!quality.tiers().isEmpty() && quality.scoreField().isEmpty() && !quality.heuristics()) {
+      throw new ConfigException("quality.tiers", "tiers are cut from a score: set"
+          + " quality.score_field to the record's score field, or quality.heuristics: true");
     }
     oneOf("quality.dedup", quality.dedup(), List.of("none", "exact"),
         " (near dedup is not available in this version)");
     if (!(quality.nearThreshold() > 0 && quality.nearThreshold() <= 1)) {
       throw ConfigException.notAllowed(
           "quality.near_threshold", quality.nearThreshold(), "a number in (0, 1]");
+    }
+  }
+
+  private static void validateSignals(PipelineSpec.Signals signals) {
+    atLeast("quality.signals.min_words", signals.minWords(), 0);
+    atLeast("quality.signals.max_words", signals.maxWords(), Math.max(1, signals.minWords()));
+    if (!(signals.minMeanWordLength() >= 0
+        && signals.maxMeanWordLength() >= signals.minMeanWordLength()
+        && Double.isFinite(signals.maxMeanWordLength()))) {
+      throw ConfigException.notAllowed("quality.signals.max_mean_word_length",
+          signals.maxMeanWordLength(), "a finite number >= min_mean_word_length ("
+              + signals.minMeanWordLength() + ")");
+    }
+    fraction("quality.signals.max_symbol_ratio", signals.maxSymbolRatio());
+    fraction("quality.signals.max_ellipsis_lines", signals.maxEllipsisLines());
+    fraction("quality.signals.max_duplicate_lines", signals.maxDuplicateLines());
+    fraction("quality.signals.max_top_bigram_fraction", signals.maxTopBigramFraction());
+    fraction("quality.signals.min_alpha_words", signals.minAlphaWords());
+  }
+
+  private static void fraction(String key, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw ConfigException.notAllowed(key, value, "a number between 0 and 1");
     }
   }
 

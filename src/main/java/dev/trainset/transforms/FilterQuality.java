@@ -1,6 +1,7 @@
 package dev.trainset.transforms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.knuddels.jtokkit.Encodings;
@@ -29,7 +30,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Refuses documents that would make poor examples: too short or too long (characters, then
- * tokens), an empty output, a score under {@code min_score}; then drops exact duplicates of
+ * tokens), an empty output, heuristic quality signals out of bounds ({@link QualitySignals}),
+ * a score (explicit, else the heuristic one) under {@code min_score}; then drops exact duplicates of
  * normalized content, keeping one deterministic survivor. Documents are judged through the
  * {@code fields} mapping; a record the mapping cannot read is refused {@code missing_field} or
  * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded.
@@ -42,6 +44,9 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
 
   /** The annotation holding the document's token count when {@code max_tokens} is set. */
   public static final String TOKEN_COUNT = "token_count";
+
+  /** The annotation holding the heuristic score when {@code heuristics} is on. */
+  public static final String QUALITY_SCORE = "quality_score";
 
   /** The annotation holding the document's tier when {@code tiers} is set. */
   public static final String QUALITY_TIER = "quality_tier";
@@ -84,11 +89,13 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
   static final class CheckFn extends DoFn<Document, Document> {
     private final PipelineSpec.Quality quality;
     private final FieldMapping mapping;
+    private final @Nullable QualitySignals signals;
     private transient @Nullable Encoding tokenizer;
 
     CheckFn(PipelineSpec.Quality quality, FieldMapping mapping) {
       this.quality = quality;
       this.mapping = mapping;
+      this.signals = quality.heuristics() ? new QualitySignals(quality.signals()) : null;
     }
 
     @Setup
@@ -130,9 +137,20 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         }
         kept = kept.withAnnotation(TOKEN_COUNT, IntNode.valueOf(tokens));
       }
+      Double score = null;
+      if (signals != null) {
+        QualitySignals.Verdict verdict = signals.judge(QualitySignals.measure(example));
+        if (!verdict.passed()) {
+          reject(out, document, verdict.reason(), verdict.detail());
+          return;
+        }
+        score = verdict.score();
+        kept = kept.withAnnotation(QUALITY_SCORE, DoubleNode.valueOf(score));
+      }
       if (!quality.scoreField().isEmpty()) {
+        // An explicit score, when the records have one, is the score that counts.
         JsonNode value = FieldPath.resolveFilled(document.fields(), quality.scoreField());
-        Double score = value == null ? null : number(value);
+        score = value == null ? null : number(value);
         if (value == null) {
           reject(out, document, FieldMapping.MISSING_FIELD,
               "no '" + quality.scoreField() + "' field in the record");
@@ -143,6 +161,8 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
               "'" + quality.scoreField() + "' is '" + value.asText() + "', not a number");
           return;
         }
+      }
+      if (score != null) {
         if (score < quality.minScore()) {
           reject(out, document, "low_score", score + " < min_score " + quality.minScore());
           return;

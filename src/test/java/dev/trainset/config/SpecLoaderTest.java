@@ -41,7 +41,8 @@ class SpecLoaderTest {
             "messages", "user", "assistant", "text", List.of()),
         spec.fields());
     assertEquals(
-        new PipelineSpec.Quality(1, 100000, 0, "cl100k_base", true, "", 0.0, false, Map.of(),
+        new PipelineSpec.Quality(1, 100000, 0, "cl100k_base", true, "", 0.0, false,
+            new PipelineSpec.Signals(3, 20000, 2.0, 12.0, 0.25, 0.3, 0.3, 0.3, 0.3), Map.of(),
             "exact", 0.8),
         spec.quality());
     assertEquals(
@@ -187,7 +188,7 @@ class SpecLoaderTest {
     assertRefused("quality.min_charz",
         "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
             + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
-            + " skip_empty_output, tiers, tokenizer]",
+            + " signals, skip_empty_output, tiers, tokenizer]",
         INPUT + "quality: {min_charz: 3}");
   }
 
@@ -204,7 +205,7 @@ class SpecLoaderTest {
     assertRefused("quality.min_charz",
         "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
             + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
-            + " skip_empty_output, tiers, tokenizer]",
+            + " signals, skip_empty_output, tiers, tokenizer]",
         INPUT, "quality.min_charz=3");
   }
 

@@ -3,6 +3,7 @@ package dev.trainset.transforms;
 import static dev.trainset.testing.Fixtures.doc;
 import static dev.trainset.testing.Fixtures.spec;
 
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trainset.config.PipelineSpec;
@@ -98,6 +99,28 @@ public class FilterQualityTest {
             Rejected.of(low, "quality", "low_score", "0.49 < min_score 0.5"),
             Rejected.of(noScore, "quality", "missing_field", "no 'meta.score' field in the record"),
             Rejected.of(badScore, "quality", "bad_field", "'meta.score' is 'great', not a number"));
+    pipeline.run();
+  }
+
+  @Test
+  public void heuristicSignalsRefuseJunkAndScoreAndTierTheRest() {
+    PipelineSpec spec = spec("quality: {heuristics: true, tiers: {high: 0.9, medium: 0.5},"
+        + " dedup: none}");
+    // 12 words, 51 characters: mean 4.25, headroom 0.45; five clean signals: (0.45 + 5) / 6.
+    Document clean = doc("clean", "{\"instruction\": \"What is the capital of France?\","
+        + " \"output\": \"The capital of France is Paris.\"}");
+    Document spam = doc("spam", "{\"instruction\": \"Buy now\","
+        + " \"output\": \"Buy now\\nBuy now\\nBuy now\"}");
+
+    PCollectionTuple out = filter(spec, clean, spam);
+
+    PAssert.that(out.get(FilterQuality.KEPT))
+        .containsInAnyOrder(clean
+            .withAnnotation("quality_score", DoubleNode.valueOf(0.9083))
+            .withAnnotation("quality_tier", TextNode.valueOf("high")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(Rejected.of(spam, "quality", "duplicate_lines",
+            "duplicate lines 0.6667 > max_duplicate_lines 0.3"));
     pipeline.run();
   }
 
