@@ -44,4 +44,20 @@ public final class FieldPath {
     JsonNode value = resolve(record, path);
     return value != null && value.isValueNode() ? value.asText() : null;
   }
+
+  /** A number, or numeric text (CSV holds only text); null for anything else. */
+  public static @Nullable Double number(JsonNode value) {
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isTextual()) {
+      try {
+        double parsed = Double.parseDouble(value.asText().trim());
+        return Double.isNaN(parsed) ? null : parsed;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
 }

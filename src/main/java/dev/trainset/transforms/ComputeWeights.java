@@ -99,7 +99,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
       if (!weights.field().isEmpty()) {
         JsonNode value = FieldPath.resolveFilled(document.fields(), weights.field());
         if (value != null) {
-          Double number = FilterQuality.number(value);
+          Double number = FieldPath.number(value);
           if (number == null) {
             reject(out, document, "bad_weight",
                 "'" + weights.field() + "' is '" + value.asText() + "', not a number");

@@ -150,7 +150,7 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
       if (!quality.scoreField().isEmpty()) {
         // An explicit score, when the records have one, is the score that counts.
         JsonNode value = FieldPath.resolveFilled(document.fields(), quality.scoreField());
-        score = value == null ? null : number(value);
+        score = value == null ? null : FieldPath.number(value);
         if (value == null) {
           reject(out, document, FieldMapping.MISSING_FIELD,
               "no '" + quality.scoreField() + "' field in the record");
@@ -188,22 +188,6 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         .max(Comparator.comparingDouble(Map.Entry<String, Double>::getValue))
         .map(Map.Entry::getKey)
         .orElse(null);
-  }
-
-  /** A number, or numeric text (CSV holds only text); null for anything else. */
-  static @Nullable Double number(JsonNode value) {
-    if (value.isNumber()) {
-      return value.asDouble();
-    }
-    if (value.isTextual()) {
-      try {
-        double parsed = Double.parseDouble(value.asText().trim());
-        return Double.isNaN(parsed) ? null : parsed;
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   static Encoding tokenizer(String name) {
