@@ -101,7 +101,7 @@ command_for() { # kind out -> the command in CMD
 }
 
 # A number from stats.json (pretty-printed or not).
-stat_num() { tr -d ' \n' < "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2; }
+stat_num() { tr -d ' \n' < "$1" | grep -o "\"$2\":[0-9]*" | sed -n 1p | cut -d: -f2; }
 # rejected_by_reason as "duplicate 12, parse_error 3".
 stat_reasons() {
   tr -d ' \n' < "$1" | grep -o '"rejected_by_reason":{[^}]*}' | sed 's/^[^{]*{//; s/}$//; s/"//g; s/:/ /g; s/,/, /g'
@@ -198,7 +198,7 @@ echo
 echo "### trainset benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
 echo
 echo "N=$N records ($CORPUS_MB MB, seed $SEED), REPEATS=$REPEATS, $(nproc) cores ($cpu), $mem RAM,"
-echo "$("$JAVA" -version 2>&1 | head -n 1), JAVA_OPTS='${JAVA_OPTS:-}'; load average ${LOAD_START} at start, ${LOAD_END} at end."
+echo "$("$JAVA" -version 2>&1 | sed -n 1p), JAVA_OPTS='${JAVA_OPTS:-}'; load average ${LOAD_START} at start, ${LOAD_END} at end."
 echo "Corpus: ${CORPUS_LINE#corpus: }"
 echo
 echo "| run | median wall s | median peak RSS MB | wall / baseline | wall s per run | in-pipeline s (stats.json) | exit |"
