@@ -332,6 +332,10 @@ public final class SpecLoader {
     validateSignals(quality.signals());
     for (Map.Entry<String, Double> tier : quality.tiers().entrySet()) {
       safeName("quality.tiers", tier.getKey());
+      if (tier.getKey().equals("untiered")) {
+        throw ConfigException.notAllowed("quality.tiers", tier.getKey(),
+            "any other name: 'untiered' is the tier of scores below every threshold");
+      }
       if (tier.getValue() == null || !Double.isFinite(tier.getValue())) {
         throw ConfigException.notAllowed(
             "quality.tiers." + tier.getKey(), tier.getValue(), "a finite score threshold");
@@ -341,8 +345,7 @@ public final class SpecLoader {
       throw new ConfigException("quality.tiers", "tiers are cut from a score: set"
           + " quality.score_field to the record's score field, or quality.heuristics: true");
     }
-    oneOf("quality.dedup", quality.dedup(), List.of("none", "exact"),
-        " (near dedup is not available in this version)");
+    oneOf("quality.dedup", quality.dedup(), List.of("none", "exact", "near"), "");
     if (!(quality.nearThreshold() > 0 && quality.nearThreshold() <= 1)) {
       throw ConfigException.notAllowed(
           "quality.near_threshold", quality.nearThreshold(), "a number in (0, 1]");

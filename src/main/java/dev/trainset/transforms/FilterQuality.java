@@ -32,7 +32,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Refuses documents that would make poor examples: too short or too long (characters, then
  * tokens), an empty output, heuristic quality signals out of bounds ({@link QualitySignals}),
  * a score (explicit, else the heuristic one) under {@code min_score}; then drops exact duplicates of
- * normalized content, keeping one deterministic survivor. Documents are judged through the
+ * normalized content ({@link ExactDedup}) and, with {@code dedup: near}, near-duplicates ({@link
+ * NearDedup}), keeping one deterministic survivor of each. Documents are judged through the
  * {@code fields} mapping; a record the mapping cannot read is refused {@code missing_field} or
  * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded.
  */
@@ -50,6 +51,12 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
 
   /** The annotation holding the document's tier when {@code tiers} is set. */
   public static final String QUALITY_TIER = "quality_tier";
+
+  /**
+   * The tier of a score below every threshold, so that with {@code partition_by: [quality_tier]}
+   * those examples get a folder of their own, named for what they are.
+   */
+  public static final String UNTIERED = "untiered";
 
   private final PipelineSpec.Quality quality;
   private final PipelineSpec.Fields fields;
@@ -78,11 +85,16 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
       return checked;
     }
     PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping));
-    PCollection<Rejected> rejected =
-        PCollectionList.of(checked.get(Rejected.TAG))
-            .and(deduped.get(Rejected.TAG))
-            .apply("Rejected", Flatten.pCollections());
-    return PCollectionTuple.of(KEPT, deduped.get(KEPT)).and(Rejected.TAG, rejected);
+    PCollectionList<Rejected> rejected =
+        PCollectionList.of(checked.get(Rejected.TAG)).and(deduped.get(Rejected.TAG));
+    if (quality.dedup().equals("near")) {
+      // Exact copies first: they are cheaper to find and keep their own reason.
+      deduped = deduped.get(KEPT)
+          .apply("DropNearDuplicates", new NearDedup(mapping, quality.nearThreshold()));
+      rejected = rejected.and(deduped.get(Rejected.TAG));
+    }
+    return PCollectionTuple.of(KEPT, deduped.get(KEPT))
+        .and(Rejected.TAG, rejected.apply("Rejected", Flatten.pCollections()));
   }
 
   /** The per-document checks: mapping, lengths, empty output, tokens, score and tier. */
@@ -167,9 +179,9 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
           reject(out, document, "low_score", score + " < min_score " + quality.minScore());
           return;
         }
-        String tier = tierOf(score, quality.tiers());
-        if (tier != null) {
-          kept = kept.withAnnotation(QUALITY_TIER, TextNode.valueOf(tier));
+        if (!quality.tiers().isEmpty()) {
+          String tier = tierOf(score, quality.tiers());
+          kept = kept.withAnnotation(QUALITY_TIER, TextNode.valueOf(tier == null ? UNTIERED : tier));
         }
       }
       out.get(KEPT).output(kept);

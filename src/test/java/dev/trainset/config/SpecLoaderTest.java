@@ -293,11 +293,25 @@ class SpecLoaderTest {
   }
 
   @Test
-  void refusesNearDedupAsNotAvailableYet() {
+  void refusesADedupModeOutsideTheEnum() {
     assertRefused("quality.dedup",
-        "quality.dedup: value 'near' is not allowed; allowed: none, exact (near dedup is not"
-            + " available in this version)",
-        INPUT + "quality: {dedup: near}");
+        "quality.dedup: value 'fuzzy' is not allowed; allowed: none, exact, near",
+        INPUT + "quality: {dedup: fuzzy}");
+  }
+
+  @Test
+  void refusesATierNamedLikeTheTierBelowAllTiers() {
+    assertRefused("quality.tiers",
+        "quality.tiers: value 'untiered' is not allowed; allowed: any other name: 'untiered' is"
+            + " the tier of scores below every threshold",
+        INPUT + "quality: {score_field: s, tiers: {high: 0.8, untiered: 0.1}}");
+  }
+
+  @Test
+  void refusesANearThresholdOutsideTheUnitInterval() {
+    assertRefused("quality.near_threshold",
+        "quality.near_threshold: value '1.5' is not allowed; allowed: a number in (0, 1]",
+        INPUT + "quality: {dedup: near, near_threshold: 1.5}");
   }
 
   @Test

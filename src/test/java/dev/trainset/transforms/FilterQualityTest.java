@@ -93,7 +93,7 @@ public class FilterQualityTest {
         .containsInAnyOrder(
             high.withAnnotation("quality_tier", TextNode.valueOf("high")),
             medium.withAnnotation("quality_tier", TextNode.valueOf("medium")),
-            untiered);
+            untiered.withAnnotation("quality_tier", TextNode.valueOf("untiered")));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
             Rejected.of(low, "quality", "low_score", "0.49 < min_score 0.5"),
