@@ -138,21 +138,34 @@ final class MinHashLsh implements Serializable {
     return keys;
   }
 
-  /** For each hash function, the smallest hash of any shingle. */
+  /**
+   * For each hash function, the smallest hash of any shingle. The functions are multiply-shift
+   * hashes {@code (a * x + b) >>> 33} with fixed odd multipliers: one multiplication each, in a
+   * loop the JIT can vectorize, where sketching would otherwise dominate the cost of near dedup.
+   */
   static int[] signature(int[] shingles) {
     int[] signature = new int[PERMUTATIONS];
     Arrays.fill(signature, Integer.MAX_VALUE);
     for (int shingle : shingles) {
       long value = shingle & 0xFFFFFFFFL;
       for (int i = 0; i < PERMUTATIONS; i++) {
-        // The top 31 bits of a seeded mix: non-negative, so int order is hash order.
-        int hash = (int) (mix(value ^ ((i + 1) * GOLDEN)) >>> 33);
-        if (hash < signature[i]) {
-          signature[i] = hash;
-        }
+        // The top 31 bits: non-negative, so int order is hash order.
+        signature[i] = Math.min(signature[i], (int) ((MULTIPLIERS[i] * value + ADDENDS[i]) >>> 33));
       }
     }
     return signature;
+  }
+
+  private static final long[] MULTIPLIERS = constants(1);
+  private static final long[] ADDENDS = constants(2);
+
+  /** Fixed pseudo-random constants, odd so that a multiplication by one loses no bits. */
+  private static long[] constants(long stream) {
+    long[] constants = new long[PERMUTATIONS];
+    for (int i = 0; i < PERMUTATIONS; i++) {
+      constants[i] = mix(stream * PERMUTATIONS + i) | 1L;
+    }
+    return constants;
   }
 
   /** |a ∩ b| / |a ∪ b| of two sorted, distinct shingle sets. */

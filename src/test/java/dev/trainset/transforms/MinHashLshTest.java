@@ -58,7 +58,7 @@ class MinHashLshTest {
     // The chain: c2 is c1 with its last word changed, c3 is c2 with its first word changed.
     List<String> c1 = words(20, "end");
     List<String> c2 = words(20, "stop");
-    List<String> c3 = List.of(c2.get(0).replace("\u0001text w1 ", "\u0001text y1 "));
+    List<String> c3 = List.of(c2.get(0).replace("\u0001text w1 ", "\u0001text x1 "));
     assertTrue(shareABand(lsh, c1, c2));
     assertTrue(shareABand(lsh, c2, c3));
     assertEquals(17.0 / 21, MinHashLsh.jaccard(
@@ -90,5 +90,5 @@ class MinHashLshTest {
   }
 
   /** Pinned: a change here moves every bucket, so yesterday's run and today's would differ. */
-  private static final long EXPECTED_FIRST_BAND = -5101590602828123077L;
+  private static final long EXPECTED_FIRST_BAND = 8883612593343173331L;
 }

@@ -62,7 +62,7 @@ public class NearDedupTest {
     // pairs c1-c2 and c2-c3 are LSH candidates.)
     Document c1 = text("c1", 20, "w1", "end");
     Document c2 = text("c2", 20, "w1", "stop");
-    Document c3 = text("c3", 20, "y1", "stop");
+    Document c3 = text("c3", 20, "x1", "stop");
 
     PCollectionTuple out = filter(List.of(c3, c2, c1));
 
