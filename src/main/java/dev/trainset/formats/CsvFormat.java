@@ -3,12 +3,13 @@ package dev.trainset.formats;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
+import dev.trainset.model.Message;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +144,13 @@ public final class CsvFormat implements OutputFormat {
         cells.add(text(example.input()));
         cells.add(text(example.output()));
       }
-      case CHAT -> cells.add(text(Json.write(Json.MAPPER.valueToTree(example.messages()))));
+      case CHAT -> {
+        ArrayNode messages = Json.MAPPER.createArrayNode();
+        for (Message message : example.messages()) {
+          messages.addObject().put("role", message.role()).put("content", message.content());
+        }
+        cells.add(text(Json.write(messages)));
+      }
       case TEXT -> cells.add(text(example.text()));
     }
     if (flatten) {
@@ -190,8 +197,9 @@ public final class CsvFormat implements OutputFormat {
   private String row(List<String> cells) {
     if (rows == null) {
       CsvSchema schema = CsvSchema.emptySchema().withLineSeparator(LINE_END);
-      rows = new CsvMapper().writerFor(String[].class).with(schema)
-          .with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+      // Jackson's default quoting: STRICT_CHECK_FOR_QUOTING left a line break unquoted (pandas
+      // read the row as two in TabularReadersIT).
+      rows = new CsvMapper().writerFor(String[].class).with(schema);
     }
     try {
       String line = rows.writeValueAsString(cells.toArray(String[]::new));
