@@ -47,8 +47,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
  * output, and is still written in the other formats.
  *
- * <p>All formats are encoded in one pass and written by one dynamic-destination write, so adding
- * a format adds no pass over the data.
+ * <p>All text formats are encoded in one pass and written by one dynamic-destination write, so
+ * adding a format adds no pass over the data. The Parquet formats (parquet, huggingface) have their
+ * own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file write,
+ * {@link WriteCombinedCsv}.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
