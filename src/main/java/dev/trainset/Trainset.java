@@ -3,6 +3,10 @@ package dev.trainset;
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
+import dev.trainset.formats.CsvFormat;
+import dev.trainset.formats.ExampleRecords;
+import dev.trainset.formats.ExampleTable;
+import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.report.LocalProgress;
 import dev.trainset.report.RunStats;
 import java.io.ByteArrayInputStream;
@@ -148,6 +152,7 @@ public final class Trainset {
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
       folder.dropStaged(TrainsetPipeline.TALLY);
+      writeTableFormatFiles(spec, folder);
       Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();
       for (String format : spec.output().formats()) {
         List<MatchResult.Metadata> written = folder.staged(format);
@@ -235,6 +240,46 @@ public final class Trainset {
     }
   }
 
+  /**
+   * The files of the tabular formats that describe the data rather than hold it: csv's {@code
+   * data_dictionary.md}, and the huggingface dataset card, whose counts come from the written
+   * files.
+   */
+  private static void writeTableFormatFiles(PipelineSpec spec, OutputFolder folder)
+      throws IOException {
+    ExampleTable table = ExampleTable.of(spec.fields(), spec.quality());
+    if (spec.output().formats().contains(CsvFormat.NAME)) {
+      writeText(folder.staging() + "/" + CsvFormat.NAME + "/data_dictionary.md",
+          CsvFormat.of(spec.output(), table).dataDictionary(spec.name()));
+    }
+    if (!spec.output().formats().contains(ExampleRecords.HUGGINGFACE)) {
+      return;
+    }
+    List<HuggingFaceCard.SplitFiles> splits = new ArrayList<>();
+    List<MatchResult.Metadata> files = folder.staged(ExampleRecords.HUGGINGFACE + "/data");
+    for (String split : spec.split().ratios().keySet()) {
+      long examples = 0;
+      long bytes = 0;
+      for (MatchResult.Metadata file : files) {
+        String name = file.resourceId().getFilename();
+        if (name.matches(Pattern.quote(split) + "-\\d{5}-of-\\d{5}\\.parquet")) {
+          examples += HuggingFaceCard.rowCount(file.resourceId());
+          bytes += file.sizeBytes();
+        }
+      }
+      // A split with no file would make the card's data_files pattern match nothing.
+      if (bytes > 0) {
+        splits.add(new HuggingFaceCard.SplitFiles(split, examples, bytes));
+      }
+    }
+    Map<String, String> card = HuggingFaceCard.files(
+        spec.name(), ExampleRecords.of(ExampleRecords.HUGGINGFACE, table), splits);
+    for (Map.Entry<String, String> file : card.entrySet()) {
+      writeText(folder.staging() + "/" + ExampleRecords.HUGGINGFACE + "/" + file.getKey(),
+          file.getValue());
+    }
+  }
+
   private static void writeText(String path, String text) throws IOException {
     ResourceId file = FileSystems.matchNewResource(path, false);
     try (Writer writer =
@@ -279,7 +324,8 @@ public final class Trainset {
     String config = "handlers=java.util.logging.ConsoleHandler\n"
         + ".level=WARNING\n"
         + "java.util.logging.ConsoleHandler.level=WARNING\n"
-        + "org.apache.flink.level=SEVERE\n";
+        + "org.apache.flink.level=SEVERE\n"
+        + "org.apache.hadoop.level=SEVERE\n";
     try {
       LogManager.getLogManager()
           .readConfiguration(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));

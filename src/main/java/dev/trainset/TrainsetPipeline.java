@@ -1,6 +1,7 @@
 package dev.trainset;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Document;
 import dev.trainset.model.Example;
 import dev.trainset.model.Rejected;
@@ -57,7 +58,8 @@ public final class TrainsetPipeline {
     PCollection<Example> examples =
         segmented.get(Segment.EXAMPLES).apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
     PCollectionTuple written =
-        examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory));
+        examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory)
+            .withTable(ExampleTable.of(spec.fields(), spec.quality())));
 
     PCollection<Rejected> rejected =
         PCollectionList.of(read.get(Rejected.TAG))

@@ -171,7 +171,7 @@ public record PipelineSpec(
   public record Parquet(String compression) implements Serializable {}
 
   /** {@code output.csv}. */
-  public record Csv(boolean flatten) implements Serializable {}
+  public record Csv(boolean flatten, boolean neutralizeFormulas) implements Serializable {}
 
   /** {@code output.openai}. */
   public record Openai(int maxTokens) implements Serializable {}

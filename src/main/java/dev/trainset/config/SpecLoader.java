@@ -48,6 +48,7 @@ public final class SpecLoader {
 
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final double RATIO_TOLERANCE = 1e-6;
+  private static final Pattern HF_SPLIT = Pattern.compile("\\w+(\\.\\w+)*");
 
   /** YAML forbids a key written twice; unchecked, the last one would silently win. */
   private static final ObjectMapper YAML =
@@ -274,6 +275,20 @@ public final class SpecLoader {
     validateWeights(spec.weights());
     validateSplit(spec.split());
     validateOutput(spec.output());
+    validateHuggingface(spec);
+  }
+
+  /** The Hub takes split names of word characters and dots only ({@code train}, {@code test.v2}). */
+  private static void validateHuggingface(PipelineSpec spec) {
+    if (!spec.output().formats().contains("huggingface")) {
+      return;
+    }
+    for (String split : spec.split().ratios().keySet()) {
+      if (!HF_SPLIT.matcher(split).matches()) {
+        throw ConfigException.notAllowed("split.ratios", split, "with output format huggingface,"
+            + " split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+      }
+    }
   }
 
   private static void validateInput(PipelineSpec.Input input) {
@@ -422,8 +437,7 @@ public final class SpecLoader {
     for (String format : output.formats()) {
       if (!Formats.names().contains(format)) {
         throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names())
-            + " (parquet, csv, sharegpt, openai, anthropic, tokens and huggingface are not"
-            + " available in this version)");
+            + " (sharegpt, openai, anthropic and tokens are not available in this version)");
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");

@@ -65,6 +65,7 @@ class SpecLoaderTest {
     assertEquals(new PipelineSpec.Chatml("", true), output.chatml());
     assertEquals(new PipelineSpec.Alpaca(false), output.alpaca());
     assertEquals(new PipelineSpec.Parquet("snappy"), output.parquet());
+    assertEquals(new PipelineSpec.Csv(true, false), output.csv());
     assertEquals(new PipelineSpec.Text("\n---\n", true, 0), output.text());
     assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
     assertEquals(List.of(), output.onComplete());
@@ -324,10 +325,43 @@ class SpecLoaderTest {
   @Test
   void refusesAnUnknownOutputFormat() {
     assertRefused("output.formats",
-        "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text"
-            + " (parquet, csv, sharegpt, openai, anthropic, tokens and huggingface are not"
+        "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text,"
+            + " csv, parquet, huggingface (sharegpt, openai, anthropic and tokens are not"
             + " available in this version)",
         INPUT + "output: {formats: [jsonl, jsonlines]}");
+  }
+
+  @Test
+  void acceptsTheTabularFormatsAndTheirKeys() {
+    PipelineSpec.Output output = load(INPUT + "output: {formats: [parquet, huggingface, csv],"
+        + " parquet: {compression: zstd}, csv: {flatten: false, neutralize_formulas: true}}").output();
+    assertEquals(List.of("parquet", "huggingface", "csv"), output.formats());
+    assertEquals(new PipelineSpec.Parquet("zstd"), output.parquet());
+    assertEquals(new PipelineSpec.Csv(false, true), output.csv());
+  }
+
+  @Test
+  void refusesAParquetCompressionOutsideTheEnum() {
+    assertRefused("output.parquet.compression",
+        "output.parquet.compression: value 'lz4' is not allowed; allowed: snappy, zstd, gzip, none",
+        INPUT + "output: {formats: [parquet], parquet: {compression: lz4}}");
+  }
+
+  @Test
+  void refusesANeutralizeFormulasThatIsNotABoolean() {
+    assertRefused("output.csv.neutralize_formulas",
+        "output.csv.neutralize_formulas: value 'sometimes' is not allowed; expected true or false",
+        INPUT + "output: {formats: [csv], csv: {neutralize_formulas: sometimes}}");
+  }
+
+  @Test
+  void refusesASplitNameTheHubCannotTakeWithHuggingface() {
+    String yaml = INPUT + "split: {ratios: {train: 0.9, dev-set: 0.1}}\n";
+    assertRefused("split.ratios",
+        "split.ratios: value 'dev-set' is not allowed; allowed: with output format huggingface,"
+            + " split names of letters, digits and '_', joined by '.' (as the Hub names splits)",
+        yaml + "output: {formats: [jsonl, huggingface]}");
+    assertEquals(List.of("jsonl"), load(yaml).output().formats());
   }
 
   @Test
