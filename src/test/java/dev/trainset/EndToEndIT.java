@@ -164,6 +164,35 @@ class EndToEndIT {
   }
 
   @Test
+  void nearDedupRunsOnTheEmbeddedRunnerAndNamesTheSurvivor() throws Exception {
+    String answer = "Water boils at one hundred degrees Celsius at sea level, and at a lower"
+        + " temperature higher up, because the air pressure there is lower and the";
+    Path input = work.resolve("near.jsonl");
+    Files.writeString(input, String.join("\n",
+        "{\"id\": \"n1\", \"instruction\": \"When does water boil?\", \"output\": \"" + answer + " same.\"}",
+        "{\"id\": \"n2\", \"instruction\": \"When does water boil?\", \"output\": \"" + answer + " weaker.\"}",
+        "{\"id\": \"n3\", \"instruction\": \"WHEN does water boil?\", \"output\": \"" + answer + "  same.\"}",
+        "{\"id\": \"n4\", \"instruction\": \"Name a prime.\", \"output\": \"Seven is a prime number.\"}"));
+    Path out = work.resolve("near");
+    Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--input=" + input,
+        "--outputDir=" + out, "--set=quality.dedup=near", "--set=quality.score_field=",
+        "--set=quality.tiers={}", "--set=weights.freshness.field=");
+    assertEquals(0, run.exit(), run.err());
+    List<String> rejected = sortedLines(out.resolve("_rejected"));
+    assertEquals(2, rejected.size(), rejected.toString());
+    // Sorted lines: n2's rejection, then n3's.
+    JsonNode near = Json.MAPPER.readTree(rejected.get(0));
+    JsonNode copy = Json.MAPPER.readTree(rejected.get(1));
+    assertEquals("n2", near.get("id").asText());
+    assertEquals("near_duplicate", near.get("reason").asText());
+    assertEquals("n3", copy.get("id").asText());
+    assertEquals("duplicate", copy.get("reason").asText());
+    // 33 words with the labels, so 31 shingles; the last word changed: 30 of 32 shingles shared.
+    assertEquals("near duplicate of n1 (" + input + ":1): similarity 0.938",
+        near.get("detail").asText());
+  }
+
+  @Test
   void aConfigurationErrorExitsTwoBeforeReadingAnything() throws Exception {
     Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + work.resolve("bad"),
         "--set=quality.min_charz=3");
