@@ -126,7 +126,7 @@ public final class Trainset {
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
     try {
       Pipeline pipeline = Pipeline.create(options);
-      TrainsetPipeline.build(pipeline, spec, folder.staging());
+      TrainsetPipeline.Built built = TrainsetPipeline.build(pipeline, spec, folder.staging());
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
       Thread progress =
@@ -147,6 +147,9 @@ public final class Trainset {
           folder.stagedLines(TrainsetPipeline.TALLY),
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
+      if (!spec.weights().freshness().field().isEmpty()) {
+        stats.withFreshnessReference(built.freshnessReference());
+      }
       folder.dropStaged(TrainsetPipeline.TALLY);
       Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();
       for (String format : spec.output().formats()) {

@@ -12,6 +12,7 @@ import dev.trainset.transforms.JsonLines;
 import dev.trainset.transforms.ReadDocuments;
 import dev.trainset.transforms.Segment;
 import dev.trainset.transforms.StratifiedSplit;
+import dev.trainset.transforms.WeighExamples;
 import dev.trainset.transforms.WriteFormats;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,16 +47,23 @@ public final class TrainsetPipeline {
     PCollectionTuple read = pipeline.apply("ReadDocuments", ReadDocuments.from(spec.input()));
     PCollectionTuple filtered =
         read.get(ReadDocuments.DOCUMENTS)
-            .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields()));
-    ComputeWeights computeWeights = ComputeWeights.of(spec.weights(), spec.fields());
+            .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields())
+                .withSegmentation(spec.segment()));
+    ComputeWeights computeWeights =
+        ComputeWeights.of(spec.weights(), spec.fields()).withSegmentation(spec.segment());
     PCollectionTuple weighted =
         filtered.get(FilterQuality.KEPT).apply("ComputeWeights", computeWeights);
     PCollectionTuple segmented =
         weighted
             .get(ComputeWeights.WEIGHTED)
-            .apply("Segment", Segment.of(spec.fields()).carrying(carriedFields(spec)));
+            .apply("Segment", Segment.of(spec.fields()).carrying(carriedFields(spec))
+                .withSegmentation(spec.segment()));
+    // Clipping and normalize: mean need the examples, whose count Segment changes.
+    PCollection<Example> weighed =
+        segmented.get(Segment.EXAMPLES).apply("WeighExamples",
+            WeighExamples.of(spec.weights()).withSegmentation(spec.segment()));
     PCollection<Example> examples =
-        segmented.get(Segment.EXAMPLES).apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
+        weighed.apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
     PCollectionTuple written =
         examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory));
 
@@ -80,7 +88,8 @@ public final class TrainsetPipeline {
         .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy())))
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
-        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected));
+        .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
+        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected).withWeightsOf(examples));
     return new Built(computeWeights.reference());
   }
 

@@ -46,7 +46,8 @@ class SpecLoaderTest {
             "exact", 0.8),
         spec.quality());
     assertEquals(
-        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now")),
+        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now"),
+            null, null, "none", ""),
         spec.weights());
     assertEquals(new PipelineSpec.Split(
         Map.of("train", 0.8, "validation", 0.1, "test", 0.1), "", "", 42), spec.split());
@@ -72,6 +73,8 @@ class SpecLoaderTest {
     assertEquals(
         Map.of("user", List.of("User:", "Human:"), "assistant", List.of("Assistant:", "AI:")),
         spec.segment().turnPrefixes());
+    assertEquals(new PipelineSpec.Segment(false, "text", List.of(), List.of(), List.of(),
+        spec.segment().turnPrefixes(), 10, 20, true), spec.segment());
   }
 
   @Test
