@@ -22,7 +22,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * next instruction. The block's output is the first {@code output_patterns} match after the
  * instruction; its input the first {@code context_patterns} match between the two, else, with
  * {@code context_extraction}, the text between them. Group 1 of each pattern is the captured
- * text, trimmed. An instruction with no output before the next one, and an output before the
+ * text, trimmed; a block takes one output, and what follows it up to the next instruction is
+ * in no example. An instruction with no output before the next one, and an output before the
  * first instruction, are refused {@code segment_incomplete}; captured text under {@code
  * min_instruction_chars} or {@code min_output_chars} is refused {@code instruction_too_short} or
  * {@code output_too_short}. Each refusal's detail starts with the block's character offset.
