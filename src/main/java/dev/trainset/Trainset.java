@@ -148,7 +148,7 @@ public final class Trainset {
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
       if (!spec.weights().freshness().field().isEmpty()) {
-        stats.withFreshnessReference(built.freshnessReference());
+        stats.setFreshnessReference(built.freshnessReference());
       }
       folder.dropStaged(TrainsetPipeline.TALLY);
       Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();

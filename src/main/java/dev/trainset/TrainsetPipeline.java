@@ -29,8 +29,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment, StratifiedSplit,
- * WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
+ * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
+ * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
  * counts into {@code _tally/} for the report.
  */
 public final class TrainsetPipeline {

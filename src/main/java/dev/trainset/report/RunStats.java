@@ -85,9 +85,8 @@ public final class RunStats {
    * Records the instant freshness was measured against ({@code weights.freshness.reference}, which
    * may be {@code now}) under {@code weights} in stats.json.
    */
-  public RunStats withFreshnessReference(Instant reference) {
+  public void setFreshnessReference(Instant reference) {
     weights.put("freshness_reference", reference.toString());
-    return this;
   }
 
   public long recordsRead() {

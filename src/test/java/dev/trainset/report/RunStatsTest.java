@@ -27,8 +27,9 @@ class RunStatsTest {
         "{\"weights\": {\"min\": 0.5, \"p25\": 0.5, \"p50\": 1.0, \"p75\": 1.5, \"max\": 1.5}}",
         "{\"weights\": {\"mean\": 1.0}}");
 
-    JsonNode stats = json(RunStats.fromTally(tally, List.of("train"), List.of())
-        .withFreshnessReference(Instant.parse("2026-01-01T00:00:00Z")));
+    RunStats run = RunStats.fromTally(tally, List.of("train"), List.of());
+    run.setFreshnessReference(Instant.parse("2026-01-01T00:00:00Z"));
+    JsonNode stats = json(run);
 
     assertEquals(2, stats.get("documents_segmented").asLong());
     assertEquals(5, stats.get("examples_cut").asLong());
