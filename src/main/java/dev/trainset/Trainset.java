@@ -130,7 +130,7 @@ public final class Trainset {
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
     try {
       Pipeline pipeline = Pipeline.create(options);
-      TrainsetPipeline.build(pipeline, spec, folder.staging());
+      TrainsetPipeline.Built built = TrainsetPipeline.build(pipeline, spec, folder.staging());
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
       Thread progress =
@@ -151,6 +151,9 @@ public final class Trainset {
           folder.stagedLines(TrainsetPipeline.TALLY),
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
+      if (!spec.weights().freshness().field().isEmpty()) {
+        stats.setFreshnessReference(built.freshnessReference());
+      }
       folder.dropStaged(TrainsetPipeline.TALLY);
       writeTableFormatFiles(spec, folder);
       Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();
@@ -247,7 +250,7 @@ public final class Trainset {
    */
   private static void writeTableFormatFiles(PipelineSpec spec, OutputFolder folder)
       throws IOException {
-    ExampleTable table = ExampleTable.of(spec.fields(), spec.quality());
+    ExampleTable table = ExampleTable.of(spec);
     if (spec.output().formats().contains(CsvFormat.NAME)) {
       writeText(folder.staging() + "/" + CsvFormat.NAME + "/data_dictionary.md",
           CsvFormat.of(spec.output(), table).dataDictionary(spec.name()));

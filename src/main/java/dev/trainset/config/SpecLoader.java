@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trainset.formats.Formats;
 import dev.trainset.model.Timestamps;
+import dev.trainset.transforms.Segment;
+import dev.trainset.transforms.WeightStrategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -332,9 +335,65 @@ public final class SpecLoader {
   }
 
   private static void validateSegment(PipelineSpec.Segment segment) {
-    if (segment.enabled()) {
-      throw ConfigException.notAllowed("segment.enabled", true,
-          "false (pattern and turn-prefix segmentation is not available in this version)");
+    nonEmpty("segment.source_field", segment.sourceField());
+    patterns("segment.instruction_patterns", segment.instructionPatterns());
+    patterns("segment.context_patterns", segment.contextPatterns());
+    patterns("segment.output_patterns", segment.outputPatterns());
+    if (!segment.instructionPatterns().isEmpty() && segment.outputPatterns().isEmpty()) {
+      throw new ConfigException("segment.output_patterns",
+          "value [] is not allowed with instruction_patterns; allowed: one or more regular"
+              + " expressions whose group 1 is an instruction's output");
+    }
+    if (segment.instructionPatterns().isEmpty()
+        && !(segment.outputPatterns().isEmpty() && segment.contextPatterns().isEmpty())) {
+      throw new ConfigException("segment.instruction_patterns",
+          "value [] is not allowed with output or context patterns; allowed: one or more regular"
+              + " expressions whose group 1 is an instruction");
+    }
+    Map<String, List<String>> prefixes = segment.turnPrefixes();
+    for (Map.Entry<String, List<String>> role : prefixes.entrySet()) {
+      String key = "segment.turn_prefixes." + role.getKey();
+      oneOf("segment.turn_prefixes", role.getKey(), List.of("system", "user", "assistant"), "");
+      if (role.getValue() == null || role.getValue().isEmpty()) {
+        throw ConfigException.notAllowed(key, role.getValue(), "a list of line prefixes");
+      }
+      for (String prefix : role.getValue()) {
+        if (prefix == null || prefix.isBlank()) {
+          throw ConfigException.notAllowed(key, role.getValue(), "prefixes that are not blank");
+        }
+      }
+    }
+    if (!prefixes.isEmpty() && !(prefixes.containsKey("user") && prefixes.containsKey("assistant"))) {
+      throw ConfigException.notAllowed("segment.turn_prefixes", prefixes,
+          "{} (no transcripts), or prefixes for both user and assistant (and optionally system)");
+    }
+    if (segment.enabled() && segment.instructionPatterns().isEmpty() && prefixes.isEmpty()) {
+      throw new ConfigException("segment.enabled", "value 'true' cuts nothing; allowed: true with"
+          + " segment.instruction_patterns or segment.turn_prefixes, or false");
+    }
+    atLeast("segment.min_instruction_chars", segment.minInstructionChars(), 0);
+    atLeast("segment.min_output_chars", segment.minOutputChars(), 0);
+  }
+
+  /** Each a regular expression Segment can compile, with a group 1 to capture. */
+  private static void patterns(String key, List<String> patterns) {
+    for (int i = 0; i < patterns.size(); i++) {
+      String pattern = patterns.get(i);
+      String where = key + "[" + i + "]";
+      if (pattern == null || pattern.isEmpty()) {
+        throw ConfigException.notAllowed(where, "", "a regular expression with a capture group");
+      }
+      int groups;
+      try {
+        groups = Segment.pattern(pattern).matcher("").groupCount();
+      } catch (PatternSyntaxException e) {
+        throw ConfigException.notAllowed(where, pattern, "a Java regular expression ("
+            + e.getDescription() + " at index " + e.getIndex() + ")");
+      }
+      if (groups < 1) {
+        throw ConfigException.notAllowed(where, pattern,
+            "a regular expression with a capture group: group 1 is the text it captures");
+      }
     }
   }
 
@@ -405,6 +464,22 @@ public final class SpecLoader {
       throw ConfigException.notAllowed("weights.freshness.reference", freshness.reference(),
           "now, an ISO-8601 date (2025-01-31) or date-time (2025-01-31T00:00:00Z), or epoch"
               + " seconds");
+    }
+    Double min = weights.min();
+    Double max = weights.max();
+    if (min != null && !(Double.isFinite(min) && min >= 0)) {
+      throw ConfigException.notAllowed("weights.min", min, "null (no bound) or a finite number >= 0");
+    }
+    if (max != null && !(Double.isFinite(max) && max >= (min == null ? 0 : min))) {
+      throw ConfigException.notAllowed("weights.max", max, "null (no bound) or a finite number >= "
+          + (min == null ? "0" : "weights.min (" + min + ")"));
+    }
+    oneOf("weights.normalize", weights.normalize(), List.of("none", "mean"), "");
+    if (!weights.strategy().isEmpty() && WeightStrategy.find(weights.strategy()).isEmpty()) {
+      throw ConfigException.notAllowed("weights.strategy", weights.strategy(),
+          "\"\" (none), a registered strategy " + WeightStrategy.registered() + ", or the name of a"
+              + " class implementing " + WeightStrategy.class.getName() + " with a public"
+              + " no-argument constructor");
     }
   }
 

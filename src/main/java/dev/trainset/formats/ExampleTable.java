@@ -3,6 +3,7 @@ package dev.trainset.formats;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Style;
+import dev.trainset.transforms.Segment;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,24 @@ public final class ExampleTable implements Serializable {
     this.metadata = metadata;
   }
 
-  /** The table of a pipeline: its style and the metadata its fields and quality settings add. */
+  /**
+   * The table of a pipeline: its style and the metadata its fields, quality settings and
+   * segmentation add.
+   */
+  public static ExampleTable of(PipelineSpec spec) {
+    ExampleTable table = of(spec.fields(), spec.quality());
+    if (!spec.segment().enabled()) {
+      return table;
+    }
+    Map<String, Column> metadata = new LinkedHashMap<>(table.metadata);
+    metadata.put(Segment.SOURCE_ID, new Column(Segment.SOURCE_ID, "text",
+        "the id of the document the example was cut from (segment.enabled)"));
+    metadata.put(Segment.SEGMENT_INDEX, new Column(Segment.SEGMENT_INDEX, "integer",
+        "the example's place among its document's segments, from 0"));
+    return new ExampleTable(table.style, metadata);
+  }
+
+  /** The table of the fields and quality settings alone (no segmentation). */
   public static ExampleTable of(PipelineSpec.Fields fields, PipelineSpec.Quality quality) {
     Map<String, Column> metadata = new LinkedHashMap<>();
     for (String field : fields.metadata()) {
@@ -47,7 +65,7 @@ public final class ExampleTable implements Serializable {
     }
     if (!quality.tiers().isEmpty()) {
       metadata.put("quality_tier", new Column("quality_tier", "text",
-          "the tier of quality.tiers the score reaches; empty below every tier"));
+          "the tier of quality.tiers the score reaches; untiered below every tier"));
     }
     return new ExampleTable(Style.named(fields.style()), metadata);
   }

@@ -35,7 +35,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * normalized content ({@link ExactDedup}) and, with {@code dedup: near}, near-duplicates ({@link
  * NearDedup}), keeping one deterministic survivor of each. Documents are judged through the
  * {@code fields} mapping; a record the mapping cannot read is refused {@code missing_field} or
- * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded.
+ * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded. With
+ * segmentation on, the whole {@code segment.source_field} text is judged (see {@link
+ * #withSegmentation}).
  */
 public final class FilterQuality extends PTransform<PCollection<Document>, PCollectionTuple> {
   public static final String STAGE = "quality";
@@ -59,21 +61,29 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
   public static final String UNTIERED = "untiered";
 
   private final PipelineSpec.Quality quality;
-  private final PipelineSpec.Fields fields;
+  private final FieldMapping mapping;
 
-  private FilterQuality(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
+  private FilterQuality(PipelineSpec.Quality quality, FieldMapping mapping) {
     this.quality = quality;
-    this.fields = fields;
+    this.mapping = mapping;
   }
 
   /** Filters by {@code quality}, seeing records through {@code fields}. */
   public static FilterQuality of(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
-    return new FilterQuality(quality, fields);
+    return new FilterQuality(quality, new FieldMapping(fields));
+  }
+
+  /**
+   * With {@code segment.enabled}, judges each document as the text Segment will cut, since it has
+   * no instruction or output yet: the bounds apply to the source text, and a document is not
+   * refused for lacking an {@code output} field.
+   */
+  public FilterQuality withSegmentation(PipelineSpec.Segment segment) {
+    return new FilterQuality(quality, new FieldMapping(mapping.fields(), segment));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Document> documents) {
-    FieldMapping mapping = new FieldMapping(fields);
     PCollectionTuple checked =
         documents.apply(
             "CheckBounds",

@@ -46,7 +46,8 @@ class SpecLoaderTest {
             "exact", 0.8),
         spec.quality());
     assertEquals(
-        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now")),
+        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now"),
+            null, null, "none", ""),
         spec.weights());
     assertEquals(new PipelineSpec.Split(
         Map.of("train", 0.8, "validation", 0.1, "test", 0.1), "", "", 42), spec.split());
@@ -73,6 +74,8 @@ class SpecLoaderTest {
     assertEquals(
         Map.of("user", List.of("User:", "Human:"), "assistant", List.of("Assistant:", "AI:")),
         spec.segment().turnPrefixes());
+    assertEquals(new PipelineSpec.Segment(false, "text", List.of(), List.of(), List.of(),
+        spec.segment().turnPrefixes(), 10, 20, true), spec.segment());
   }
 
   @Test
@@ -432,5 +435,117 @@ class SpecLoaderTest {
     assertRefused("pipeline file",
         "pipeline file: is not valid YAML: Duplicate field 'min_chars' (line 2)",
         INPUT + "quality: {min_chars: 5, min_chars: 6}\n");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Segmentation and weights
+
+  private static final String SEGMENT = INPUT + "segment: {enabled: true,"
+      + " instruction_patterns: ['^Q: (.+)$'], output_patterns: ['^A: (.+)$']}\n";
+
+  @Test
+  void acceptsSegmentationWithPatternsOrTurnPrefixes() {
+    PipelineSpec spec = load(SEGMENT, "segment.context_extraction=false");
+    assertEquals(new PipelineSpec.Segment(true, "text", List.of("^Q: (.+)$"), List.of(),
+        List.of("^A: (.+)$"), spec.segment().turnPrefixes(), 10, 20, false), spec.segment());
+    assertEquals(true, load(INPUT + "segment: {enabled: true}").segment().enabled());
+  }
+
+  @Test
+  void refusesABadRegexNamingThePattern() {
+    assertRefused("segment.output_patterns[1]",
+        "segment.output_patterns[1]: value '^A: (.+$' is not allowed; allowed: a Java regular"
+            + " expression (Unclosed group at index 8)",
+        SEGMENT, "segment.output_patterns=['^A: (.+)$', '^A: (.+$']");
+  }
+
+  @Test
+  void refusesAPatternWithoutACaptureGroup() {
+    assertRefused("segment.instruction_patterns[0]",
+        "segment.instruction_patterns[0]: value '^Q: .+$' is not allowed; allowed: a regular"
+            + " expression with a capture group: group 1 is the text it captures",
+        SEGMENT, "segment.instruction_patterns=['^Q: .+$']");
+  }
+
+  @Test
+  void refusesInstructionPatternsWithoutOutputPatternsAndTheReverse() {
+    assertRefused("segment.output_patterns",
+        "segment.output_patterns: value [] is not allowed with instruction_patterns; allowed: one"
+            + " or more regular expressions whose group 1 is an instruction's output",
+        SEGMENT, "segment.output_patterns=[]");
+    assertRefused("segment.instruction_patterns",
+        "segment.instruction_patterns: value [] is not allowed with output or context patterns;"
+            + " allowed: one or more regular expressions whose group 1 is an instruction",
+        SEGMENT, "segment.instruction_patterns=[]");
+  }
+
+  @Test
+  void refusesTurnPrefixesOfUnknownRolesOrWithoutBothSides() {
+    assertRefused("segment.turn_prefixes",
+        "segment.turn_prefixes: value 'bot' is not allowed; allowed: system, user, assistant",
+        SEGMENT, "segment.turn_prefixes={user: ['U:'], bot: ['B:']}");
+    assertRefused("segment.turn_prefixes",
+        "segment.turn_prefixes: value '{user=[U:]}' is not allowed; allowed: {} (no transcripts),"
+            + " or prefixes for both user and assistant (and optionally system)",
+        SEGMENT, "segment.turn_prefixes={user: ['U:']}");
+    assertRefused("segment.turn_prefixes.user",
+        "segment.turn_prefixes.user: value '[U:,  ]' is not allowed; allowed: prefixes that are"
+            + " not blank",
+        SEGMENT, "segment.turn_prefixes={user: ['U:', ' '], assistant: ['A:']}");
+  }
+
+  @Test
+  void refusesSegmentationThatCutsNothing() {
+    assertRefused("segment.enabled",
+        "segment.enabled: value 'true' cuts nothing; allowed: true with"
+            + " segment.instruction_patterns or segment.turn_prefixes, or false",
+        INPUT + "segment: {enabled: true, turn_prefixes: {}}");
+  }
+
+  @Test
+  void refusesNegativeSegmentMinimums() {
+    assertRefused("segment.min_output_chars",
+        "segment.min_output_chars: value '-1' is not allowed; allowed: a whole number >= 0",
+        SEGMENT, "segment.min_output_chars=-1");
+  }
+
+  @Test
+  void acceptsClippingNormalizationAndAStrategy() {
+    PipelineSpec spec = load(INPUT + "weights: {min: 0.1, max: 5, normalize: mean,"
+        + " strategy: votes}");
+    assertEquals(new PipelineSpec.Weights("", 1.0, false,
+        new PipelineSpec.Freshness("", 365, "now"), 0.1, 5.0, "mean", "votes"), spec.weights());
+  }
+
+  @Test
+  void refusesClippingBoundsOutOfOrderOrNegative() {
+    assertRefused("weights.max",
+        "weights.max: value '0.5' is not allowed; allowed: null (no bound) or a finite number >="
+            + " weights.min (1.0)",
+        INPUT + "weights: {min: 1, max: 0.5}");
+    assertRefused("weights.min",
+        "weights.min: value '-1.0' is not allowed; allowed: null (no bound) or a finite number"
+            + " >= 0",
+        INPUT + "weights: {min: -1}");
+  }
+
+  @Test
+  void refusesANormalizationOutsideTheEnum() {
+    assertRefused("weights.normalize",
+        "weights.normalize: value 'sum' is not allowed; allowed: none, mean",
+        INPUT + "weights: {normalize: sum}");
+  }
+
+  @Test
+  void refusesAStrategyThatIsNeitherRegisteredNorAStrategyClass() {
+    String allowed = "\"\" (none), a registered strategy [votes], or the name of a class"
+        + " implementing dev.trainset.transforms.WeightStrategy with a public no-argument"
+        + " constructor";
+    assertRefused("weights.strategy",
+        "weights.strategy: value 'popularity' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {strategy: popularity}");
+    assertRefused("weights.strategy",
+        "weights.strategy: value 'java.lang.String' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {strategy: java.lang.String}");
   }
 }
