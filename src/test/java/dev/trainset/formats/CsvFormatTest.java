@@ -107,7 +107,7 @@ class CsvFormatTest {
             + "| `metadata.quality_score` | number | the heuristic quality score, 0 to 1"
             + " (quality.heuristics) |\n"
             + "| `metadata.quality_tier` | text | the tier of quality.tiers the score reaches;"
-            + " empty below every tier |\n",
+            + " untiered below every tier |\n",
         dictionary.substring(dictionary.indexOf("| column")));
   }
 }
