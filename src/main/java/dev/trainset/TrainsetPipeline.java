@@ -11,6 +11,7 @@ import dev.trainset.transforms.FilterQuality;
 import dev.trainset.transforms.JsonLines;
 import dev.trainset.transforms.ReadDocuments;
 import dev.trainset.transforms.Segment;
+import dev.trainset.transforms.SplitLeakage;
 import dev.trainset.transforms.StratifiedSplit;
 import dev.trainset.transforms.WriteFormats;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment, StratifiedSplit,
  * WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
- * counts into {@code _tally/} for the report.
+ * counts and the splits' leakage check into {@code _tally/} for the report.
  */
 public final class TrainsetPipeline {
   /** The tally folder under the output directory; the driver turns it into stats.json. */
@@ -81,6 +82,13 @@ public final class TrainsetPipeline {
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected));
+    examples
+        .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
+        .apply("LeakageLines", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((String line) -> KV.of("leakage", line)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("WriteLeakage", JsonLines.to(directory + "/" + TALLY));
     return new Built(computeWeights.reference());
   }
 

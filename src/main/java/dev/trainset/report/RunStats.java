@@ -46,6 +46,9 @@ public final class RunStats {
         stats.errors.add(line.get("error").asText());
         continue;
       }
+      if (line.has(SplitChecks.LEAKAGE)) {
+        continue;
+      }
       List<String> key = new ArrayList<>();
       line.get("key").forEach(part -> key.add(part.asText()));
       long count = line.get("count").asLong();
@@ -90,6 +93,11 @@ public final class RunStats {
 
   public Map<String, Long> splits() {
     return splits;
+  }
+
+  /** Examples per split of each stratum, strata sorted by value. */
+  public Map<String, Map<String, Long>> strata() {
+    return strata;
   }
 
   /** {@code stats.json}, keys in SPEC order. */

@@ -7,6 +7,7 @@ import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import java.util.List;
 import dev.trainset.transforms.JsonLines;
+import dev.trainset.transforms.StratifiedSplit;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -34,7 +35,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * reports will bring.
  */
 public final class RunTally extends PTransform<PCollectionList<List<String>>, PDone> {
-  public static final String MISSING_STRATUM = "__missing__";
   static final int MAX_ERRORS = 100;
 
   private final String directory;
@@ -137,8 +137,7 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
     public void process(@Element Example example, OutputReceiver<List<String>> out) {
       out.output(List.of("split", example.split()));
       if (!stratifyBy.isEmpty()) {
-        String stratum = example.lookupText(stratifyBy);
-        out.output(List.of("stratum", stratum == null ? MISSING_STRATUM : stratum, example.split()));
+        out.output(List.of("stratum", StratifiedSplit.stratumOf(example, stratifyBy), example.split()));
       }
     }
   }

@@ -26,6 +26,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -34,6 +35,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -42,8 +44,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
  * output, and is still written in the other formats.
  *
- * <p>All formats are encoded in one pass and written by one dynamic-destination write, so adding
- * a format adds no pass over the data.
+ * <p>All formats are encoded in one pass and written by one write, so adding a format adds no
+ * pass over the data. Bounded input is written by {@link OrderedShards}: the same examples give
+ * the same file names and bytes on every runner, records ordered by a hash of their id, at most
+ * {@code output.max_records_per_file} per file. Unbounded input is written per window by {@link
+ * FileIO}, sharded as {@link ShardNaming} says.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
@@ -57,7 +62,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   /** Where a partition value that is absent goes, as Hive names it. */
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  private static final TupleTag<KV<String, String>> ENCODED = new TupleTag<>() {};
+  /** {@code KV<destination, KV<sort key, encoded record>>}. */
+  private static final TupleTag<KV<String, KV<String, String>>> ENCODED = new TupleTag<>() {};
 
   /** Longest partition folder value, leaving room for {@code key=} in a 255-byte name. */
   static final int MAX_PARTITION_CHARS = 200;
@@ -88,10 +94,21 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
             ParDo.of(new EncodeFn(formats, output.partitionBy()))
                 .withOutputTags(ENCODED, TupleTagList.of(List.of(WRITTEN, VALIDATION))));
     KvCoder<String, String> pairs = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    encoded.get(ENCODED).setCoder(pairs);
+    encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
     encoded.get(WRITTEN).setCoder(pairs);
     encoded.get(VALIDATION).setCoder(pairs);
+    encoded.get(VALIDATION).apply("WriteValidation", JsonLines.to(directory + "/_validation"));
+    PCollectionTuple written = PCollectionTuple.of(WRITTEN, encoded.get(WRITTEN))
+        .and(VALIDATION, encoded.get(VALIDATION));
 
+    if (examples.isBounded() == PCollection.IsBounded.BOUNDED) {
+      encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+              dest -> new FormatSink(formats.get(formatOf(dest))),
+              dest -> formats.get(formatOf(dest)).extension())
+          .withCompression(compression(output.compression()))
+          .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+      return written;
+    }
     SerializableFunction<KV<String, String>, String> destination = KV::getKey;
     FileIO.Write<String, KV<String, String>> write =
         FileIO.<String, KV<String, String>>writeDynamic()
@@ -103,10 +120,19 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
             .to(directory)
             .withNaming(dest -> new ShardNaming(dest, formats.get(formatOf(dest)).extension()))
             .withCompression(compression(output.compression()));
-    encoded.get(ENCODED).apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
-    encoded.get(VALIDATION).apply("WriteValidation", JsonLines.to(directory + "/_validation"));
-    return PCollectionTuple.of(WRITTEN, encoded.get(WRITTEN))
-        .and(VALIDATION, encoded.get(VALIDATION));
+    encoded.get(ENCODED)
+        .apply("Unsorted", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((KV<String, KV<String, String>> record) ->
+                KV.of(record.getKey(), record.getValue().getValue())))
+        .setCoder(pairs)
+        .apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
+    return written;
+  }
+
+  /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */
+  static String sortKey(Example example) {
+    return Hashes.sha256Hex(example.id(), 16) + ":" + example.id();
   }
 
   static Compression compression(String name) {
@@ -139,7 +165,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   }
 
   /** Encodes each example in each format, or says which format cannot hold it. */
-  static final class EncodeFn extends DoFn<Example, KV<String, String>> {
+  static final class EncodeFn extends DoFn<Example, KV<String, KV<String, String>>> {
     private final Map<String, OutputFormat> formats;
     private final List<String> partitionBy;
 
@@ -155,6 +181,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
         partition.append(key).append('=').append(partitionValue(example.lookupText(key))).append('/');
       }
       String place = partition + example.split();
+      String sortKey = sortKey(example);
       LocalProgress.exported();
       for (OutputFormat format : formats.values()) {
         String problem = format.unrepresentable(example);
@@ -162,7 +189,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           Metrics.counter("trainset.invalid", format.name()).inc();
           out.get(VALIDATION).output(KV.of(format.name(), invalidLine(format, example, problem)));
         } else {
-          out.get(ENCODED).output(KV.of(format.name() + "/" + place, format.encode(example)));
+          out.get(ENCODED).output(
+              KV.of(format.name() + "/" + place, KV.of(sortKey, format.encode(example))));
           out.get(WRITTEN).output(KV.of(format.name(), example.split()));
         }
       }
