@@ -130,9 +130,15 @@ public final class OrderedShards<V>
     return (int) Math.max(1, (records + shardRecords - 1) / shardRecords);
   }
 
-  /** Files a shard of {@code records} is written as: one, or as many as the cap needs. */
+  /**
+   * Files a shard of {@code records} is written as: none when no record hashed to it, else one,
+   * or as many as the cap needs.
+   */
   static int filesFor(long records, long maxRecordsPerFile) {
-    return maxRecordsPerFile <= 0 ? 1 : (int) Math.max(1, (records + maxRecordsPerFile - 1) / maxRecordsPerFile);
+    if (records == 0) {
+      return 0;
+    }
+    return maxRecordsPerFile <= 0 ? 1 : (int) ((records + maxRecordsPerFile - 1) / maxRecordsPerFile);
   }
 
   static final class ShardFn<V> extends DoFn<KV<String, KV<String, V>>, KV<KV<String, Integer>, KV<String, V>>> {
