@@ -197,7 +197,7 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
                   KV.of(bucket.getKey().getValue(), bucket.getValue()))))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
           .apply("StratumHistogram", GroupByKey.create())
-          .apply("Plan", ParDo.of(new PlanFn(ratios)))
+          .apply("Plan", ParDo.of(new PlanFn(ratios, names, units.seed())))
           .setCoder(KvCoder.of(bucketKey, KvCoder.of(VarLongCoder.of(), ListCoder.of(VarLongCoder.of()))));
       PCollection<KV<String, String>> unitSplits = KeyedPCollectionTuple.of(UNITS, bucketed)
           .and(PLAN, plans)
@@ -224,9 +224,13 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     static final class PlanFn
         extends DoFn<KV<String, Iterable<KV<Integer, Long>>>, KV<KV<String, Integer>, KV<Long, List<Long>>>> {
       private final List<Double> ratios;
+      private final List<String> names;
+      private final long seed;
 
-      PlanFn(List<Double> ratios) {
+      PlanFn(List<Double> ratios, List<String> names, long seed) {
         this.ratios = ratios;
+        this.names = names;
+        this.seed = seed;
       }
 
       @ProcessElement
@@ -237,7 +241,13 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
         stratum.getValue().forEach(buckets::add);
         buckets.sort(Comparator.comparing(KV::getKey));
         long total = buckets.stream().mapToLong(KV::getValue).sum();
-        List<Long> cuts = cuts(largestRemainder(ratios, total));
+        // Equal remainders (equal ratios) go to a different split in each stratum, drawn from the
+        // seed, so that many small strata do not all favour the split named first.
+        double[] ties = new double[names.size()];
+        for (int i = 0; i < ties.length; i++) {
+          ties[i] = Hashes.unitInterval(seed, "tie:" + stratum.getKey() + ":" + names.get(i));
+        }
+        List<Long> cuts = cuts(largestRemainder(ratios, total, ties));
         long before = 0;
         for (KV<Integer, Long> bucket : buckets) {
           out.output(KV.of(KV.of(stratum.getKey(), bucket.getKey()), KV.of(before, cuts)));
@@ -289,10 +299,11 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
 
   /**
    * Split sizes for {@code total} examples: each {@code floor(ratio x total)}, then one more for
-   * the largest remainders (ties to the split named first) until they sum to {@code total}. Each
-   * size is within one of {@code ratio x total}; a zero ratio gets nothing.
+   * the largest remainders (equal remainders in order of {@code ties}, smallest first) until they
+   * sum to {@code total}. Each size is within one of {@code ratio x total}; a zero ratio gets
+   * nothing.
    */
-  static long[] largestRemainder(List<Double> ratios, long total) {
+  static long[] largestRemainder(List<Double> ratios, long total, double[] ties) {
     int n = ratios.size();
     long[] sizes = new long[n];
     double[] remainders = new double[n];
@@ -309,7 +320,9 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
         order.add(i);
       }
     }
-    order.sort(Comparator.<Integer>comparingDouble(i -> -remainders[i]).thenComparing(i -> i));
+    order.sort(Comparator.<Integer>comparingDouble(i -> -remainders[i])
+        .thenComparingDouble(i -> ties[i])
+        .thenComparing(i -> i));
     // Ratios summing to 1 within rounding may leave more than one remainder round: go round again.
     for (int k = 0; assigned < total && !order.isEmpty(); k++) {
       sizes[order.get(k % order.size())]++;

@@ -54,13 +54,15 @@ public class StratifiedSplitTest {
 
   /**
    * Largest-remainder sizes (train, validation, test) at 0.8/0.1/0.1 for 1..10 examples, worked
-   * out by hand: e.g. 7 -> 5.6, 0.7, 0.7 -> floors 5, 0, 0 and two more to the largest remainders
-   * (validation and test).
+   * out by hand, equal remainders to the split named first: e.g. 7 -> 5.6, 0.7, 0.7 -> floors 5,
+   * 0, 0 and two more to the largest remainders (validation and test).
    */
   private static final long[][] TINY = {
     {1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {3, 1, 0}, {4, 1, 0},
     {5, 1, 0}, {5, 1, 1}, {6, 1, 1}, {7, 1, 1}, {8, 1, 1}
   };
+
+  private static final double[] INORDER = {0, 0, 0};
 
   private static List<Example> examples(int count) {
     List<Example> examples = new ArrayList<>();
@@ -98,15 +100,51 @@ public class StratifiedSplitTest {
     return examples;
   }
 
-  private static List<KV<String, Long>> expectedSkewedCounts() {
-    List<KV<String, Long>> expected = new ArrayList<>();
-    List<String> splits = List.of("train", "validation", "test");
-    addCounts(expected, "big", new long[] {432, 54, 54}, splits);
+  /** The strata of {@link #skewedAndTiny} and their sizes. */
+  private static Map<String, Long> skewedSizes() {
+    Map<String, Long> sizes = new TreeMap<>();
+    sizes.put("big", 540L);
     for (int size = 1; size <= 10; size++) {
-      addCounts(expected, "tiny" + size, TINY[size - 1], splits);
+      sizes.put("tiny" + size, (long) size);
     }
-    addCounts(expected, StratifiedSplit.MISSING_STRATUM, TINY[6], splits);
-    return expected;
+    sizes.put(StratifiedSplit.MISSING_STRATUM, 7L);
+    return sizes;
+  }
+
+  /**
+   * Asserts that the counts ("stratum/split" -> n) are a largest-remainder rounding of the 0.8,
+   * 0.1, 0.1 ratios in every stratum: each split gets floor(ratio x n) or one more, they sum to n,
+   * and no split got one more while another with a larger remainder did not (equal remainders may
+   * go either way: the tie order is drawn per stratum).
+   */
+  private static void assertLargestRemainder(Iterable<KV<String, Long>> counts, Map<String, Long> sizes) {
+    Map<String, Map<String, Long>> byStratum = new TreeMap<>();
+    for (KV<String, Long> count : counts) {
+      String[] key = count.getKey().split("/");
+      byStratum.computeIfAbsent(key[0], k -> new TreeMap<>()).put(key[1], count.getValue());
+    }
+    assertEquals(sizes.keySet(), byStratum.keySet());
+    Map<String, Double> ratios = Map.of("train", 0.8, "validation", 0.1, "test", 0.1);
+    for (Map.Entry<String, Long> stratum : sizes.entrySet()) {
+      long n = stratum.getValue();
+      Map<String, Long> got = byStratum.get(stratum.getKey());
+      assertEquals(stratum.getKey(), n, got.values().stream().mapToLong(Long::longValue).sum());
+      double smallestRoundedUp = 2;
+      double largestRoundedDown = -1;
+      for (Map.Entry<String, Double> ratio : ratios.entrySet()) {
+        double exact = ratio.getValue() * n;
+        long floor = (long) Math.floor(exact);
+        long count = got.getOrDefault(ratio.getKey(), 0L);
+        assertTrue(stratum + " " + got, count == floor || count == floor + 1);
+        if (count > floor) {
+          smallestRoundedUp = Math.min(smallestRoundedUp, exact - floor);
+        } else {
+          largestRoundedDown = Math.max(largestRoundedDown, exact - floor);
+        }
+      }
+      assertTrue(stratum + " " + got, smallestRoundedUp >= largestRoundedDown);
+    }
+    assertEquals(Map.of("train", 432L, "validation", 54L, "test", 54L), byStratum.get("big"));
   }
 
   private static void addCounts(List<KV<String, Long>> expected, String stratum, long[] counts,
@@ -141,7 +179,11 @@ public class StratifiedSplitTest {
     PCollection<Example> split =
         split("Skewed", "{" + EIGHTY + ", stratify_by: topic, seed: 42}", skewedAndTiny());
 
-    PAssert.that(countsByStratum("Skewed", split)).containsInAnyOrder(expectedSkewedCounts());
+    Map<String, Long> sizes = skewedSizes();
+    PAssert.that(countsByStratum("Skewed", split)).satisfies(counts -> {
+      assertLargestRemainder(counts, sizes);
+      return null;
+    });
     // Within a stratum the splits take consecutive ranks of the draw: train first, then
     // validation, then test.
     PAssert.that(split).satisfies(examples -> {
@@ -212,7 +254,11 @@ public class StratifiedSplitTest {
     PCollection<Example> single = split("Single",
         StratifiedSplit.of(spec("split: " + yaml).split()).withBucketBits(0), examples);
 
-    PAssert.that(countsByStratum("Coarse", coarse)).containsInAnyOrder(expectedSkewedCounts());
+    Map<String, Long> sizes = skewedSizes();
+    PAssert.that(countsByStratum("Coarse", coarse)).satisfies(counts -> {
+      assertLargestRemainder(counts, sizes);
+      return null;
+    });
     int size = examples.size();
     PAssert.that(bothSplits("OnceCoarse", once, coarse)).satisfies(byId -> {
       assertEquals(0, differing(byId, size));
@@ -340,14 +386,19 @@ public class StratifiedSplitTest {
   public void largestRemainderAndMidpoints() {
     List<Double> eighty = List.of(0.8, 0.1, 0.1);
     for (int n = 1; n <= 10; n++) {
-      assertArrayEquals("n=" + n, TINY[n - 1], StratifiedSplit.largestRemainder(eighty, n));
+      assertArrayEquals("n=" + n, TINY[n - 1], StratifiedSplit.largestRemainder(eighty, n, INORDER));
     }
-    assertArrayEquals(new long[] {720, 90, 90}, StratifiedSplit.largestRemainder(eighty, 900));
-    assertArrayEquals(new long[] {0, 0}, StratifiedSplit.largestRemainder(List.of(0.5, 0.5), 0));
+    // Ties in another order: 5 -> 4, 0.5, 0.5; test before validation.
+    assertArrayEquals(new long[] {4, 0, 1},
+        StratifiedSplit.largestRemainder(eighty, 5, new double[] {0.5, 0.9, 0.1}));
+    assertArrayEquals(new long[] {720, 90, 90}, StratifiedSplit.largestRemainder(eighty, 900, INORDER));
+    assertArrayEquals(new long[] {0, 0},
+        StratifiedSplit.largestRemainder(List.of(0.5, 0.5), 0, INORDER));
     // Ratios that sum to 1 only within rounding still give exactly n.
     assertArrayEquals(new long[] {1, 1, 1},
-        StratifiedSplit.largestRemainder(List.of(0.3333333, 0.3333333, 0.3333333), 3));
-    assertArrayEquals(new long[] {3, 0}, StratifiedSplit.largestRemainder(List.of(1.0, 0.0), 3));
+        StratifiedSplit.largestRemainder(List.of(0.3333333, 0.3333333, 0.3333333), 3, INORDER));
+    assertArrayEquals(new long[] {3, 0},
+        StratifiedSplit.largestRemainder(List.of(1.0, 0.0), 3, INORDER));
 
     List<Long> cuts = StratifiedSplit.cuts(new long[] {8, 1, 1});
     assertEquals(List.of(8L, 9L), cuts);
