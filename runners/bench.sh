@@ -16,9 +16,11 @@
 # whether it exited 0 and whether _report/stats.json has records_read == N and the exported and
 # rejected counts the generator expects. It exits 1 if any check failed.
 #
-# Usage: runners/bench.sh [--build] [--only=baseline,flink,direct,near] [--timeout=SECONDS] [N] [REPEATS]
+# Usage: runners/bench.sh [--build] [--skewed] [--only=baseline,flink,direct,near] [--timeout=SECONDS] [N] [REPEATS]
 #   N        records to generate [100000]        REPEATS  runs of each kind [3]
 #   --build  run `mvn -B -q -DskipTests package` first (also done when the jar or classes are missing)
+#   --skewed one category holds 90% of the records: runners/bench.yaml stratifies by category, so
+#            this times the exact split with one huge stratum and five small ones
 #   --only   the kinds to run [baseline,flink,direct]
 #   --timeout  stop a run after SECONDS [1800]; a kind that timed out is not run again and is
 #            reported as "> SECONDS"
@@ -35,12 +37,14 @@ ROOT=$(pwd)
 N=100000
 REPEATS=3
 BUILD=0
+SKEWED=0
 ONLY=baseline,flink,direct
 TIMEOUT=1800
 positional=()
 for arg in "$@"; do
   case "$arg" in
     --build) BUILD=1 ;;
+    --skewed) SKEWED=1 ;;
     --only=*) ONLY=${arg#--only=} ;;
     --timeout=*) TIMEOUT=${arg#--timeout=} ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -85,6 +89,7 @@ CORPUS="$TMP/corpus.jsonl"
 # ---- the corpus ------------------------------------------------------------------------------
 echo "bench.sh: generating $N records (seed $SEED) ..." >&2
 GEN_CMD=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.trainset.bench.GenerateCorpus "$N" "$CORPUS" "$SEED")
+((SKEWED)) && GEN_CMD+=(--skewed)
 CORPUS_LINE=$("${GEN_CMD[@]}")
 CORPUS_MB=$(awk -v b="$(stat -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1048576 }')
 expect() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<< "$CORPUS_LINE"; }
@@ -204,7 +209,7 @@ git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 echo
 echo "### trainset benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
 echo
-echo "N=$N records ($CORPUS_MB MB, seed $SEED), REPEATS=$REPEATS, $(nproc) cores ($cpu), $mem RAM,"
+echo "N=$N records ($CORPUS_MB MB, seed $SEED$( ((SKEWED)) && echo ", skewed: 90% in one category")), REPEATS=$REPEATS, $(nproc) cores ($cpu), $mem RAM,"
 echo "$("$JAVA" -version 2>&1 | sed -n 1p), JAVA_OPTS='${JAVA_OPTS:-}'; load average ${LOAD_START} at start, ${LOAD_END} at end."
 echo "Corpus: ${CORPUS_LINE#corpus: }"
 echo

@@ -7,8 +7,11 @@ import dev.trainset.formats.CsvFormat;
 import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.HuggingFaceCard;
+import dev.trainset.model.Json;
 import dev.trainset.report.LocalProgress;
 import dev.trainset.report.RunStats;
+import dev.trainset.report.SplitChecks;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,8 +150,9 @@ public final class Trainset {
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended " + state);
       }
+      List<String> tally = folder.stagedLines(TrainsetPipeline.TALLY);
       RunStats stats = RunStats.fromTally(
-          folder.stagedLines(TrainsetPipeline.TALLY),
+          tally,
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
       if (!spec.weights().freshness().field().isEmpty()) {
@@ -165,6 +169,11 @@ public final class Trainset {
       String runner = options.getRunner().getSimpleName();
       writeText(folder.staging() + "/_report/stats.json",
           stats.toJson(spec.name(), runner, System.currentTimeMillis() - start, files));
+      ObjectNode validation = Json.MAPPER.createObjectNode();
+      validation.set("splits", SplitChecks.from(
+          tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats));
+      writeText(folder.staging() + "/_report/validation.json",
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(validation) + "\n");
       List<String> published = new ArrayList<>(spec.output().formats());
       published.addAll(SIDE_FOLDERS);
       folder.publish(published);

@@ -12,6 +12,7 @@ import dev.trainset.transforms.FilterQuality;
 import dev.trainset.transforms.JsonLines;
 import dev.trainset.transforms.ReadDocuments;
 import dev.trainset.transforms.Segment;
+import dev.trainset.transforms.SplitLeakage;
 import dev.trainset.transforms.StratifiedSplit;
 import dev.trainset.transforms.WeighExamples;
 import dev.trainset.transforms.WriteFormats;
@@ -31,8 +32,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
- * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
- * counts into {@code _tally/} for the report.
+ * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
+ * rejections flattened into {@code _rejected/} and the run's counts and the splits' leakage check
+ * into {@code _tally/} for the report.
  */
 public final class TrainsetPipeline {
   /** The tally folder under the output directory; the driver turns it into stats.json. */
@@ -92,6 +94,13 @@ public final class TrainsetPipeline {
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
         .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected).withWeightsOf(examples));
+    examples
+        .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
+        .apply("LeakageLines", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((String line) -> KV.of("leakage", line)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("WriteLeakage", JsonLines.to(directory + "/" + TALLY));
     return new Built(computeWeights.reference());
   }
 

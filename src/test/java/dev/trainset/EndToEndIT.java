@@ -129,6 +129,66 @@ class EndToEndIT {
   }
 
   @Test
+  void bothRunnersWriteByteIdenticalFiles() throws IOException {
+    List<String> folders = new ArrayList<>(FORMATS);
+    folders.addAll(List.of("_rejected", "_validation"));
+    for (String folder : folders) {
+      Map<String, String> direct = contents(directOut, folder);
+      assertEquals(direct, contents(flinkOut, folder), folder);
+      assertTrue(folder.equals("_validation") || !direct.isEmpty(), folder);
+    }
+    assertEquals(Files.readString(directOut.resolve("_report/validation.json")),
+        Files.readString(flinkOut.resolve("_report/validation.json")));
+  }
+
+  @Test
+  void statsHaveTheStrataAndEachStratumHoldsItsRatios() throws IOException {
+    JsonNode stats = Json.MAPPER.readTree(flinkOut.resolve("_report/stats.json").toFile());
+    // Categories of the 29 exported: code 6, geography 6, math 7, science 5, writing 5; equal
+    // remainders (validation and test at 0.1) are broken per stratum by the seed.
+    assertEquals(Json.MAPPER.readTree("{\"code\":{\"train\":5,\"validation\":0,\"test\":1},"
+            + "\"geography\":{\"train\":5,\"validation\":0,\"test\":1},"
+            + "\"math\":{\"train\":5,\"validation\":1,\"test\":1},"
+            + "\"science\":{\"train\":4,\"validation\":1,\"test\":0},"
+            + "\"writing\":{\"train\":4,\"validation\":0,\"test\":1}}"),
+        stats.get("strata"));
+    JsonNode splits = Json.MAPPER.readTree(flinkOut.resolve("_report/validation.json").toFile())
+        .get("splits");
+    assertEquals(false, splits.get("leaks").asBoolean());
+    assertTrue(splits.get("strata_max_off_by").asDouble() < 1, splits.toString());
+    assertEquals(0, splits.get("content_in_two_splits").get("contents").asLong());
+    assertEquals(stats.get("splits").get("train").asLong(),
+        splits.get("ratios").get("train").get("examples").asLong());
+  }
+
+  @Test
+  void aGroupNeverSpansTwoSplits() throws Exception {
+    Path out = work.resolve("grouped");
+    Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + out,
+        "--set=split.group_by=category", "--set=split.stratify_by=\"\"",
+        "--set=split.ratios={train: 0.5, test: 0.5}");
+    assertEquals(0, run.exit(), run.err());
+    Map<String, Set<String>> splitsByGroup = new TreeMap<>();
+    for (Path file : filesOf(out.resolve("jsonl"))) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        splitsByGroup.computeIfAbsent(record.get("metadata").get("category").asText(),
+            source -> new HashSet<>()).add(record.get("split").asText());
+      }
+    }
+    // Five categories of 5 to 7 examples: both splits get whole ones.
+    assertEquals(5, splitsByGroup.size(), splitsByGroup.toString());
+    splitsByGroup.forEach((group, splits) -> assertEquals(1, splits.size(), group + " " + splits));
+    Set<String> used = new HashSet<>();
+    splitsByGroup.values().forEach(used::addAll);
+    assertEquals(Set.of("train", "test"), used);
+    JsonNode groups = Json.MAPPER.readTree(out.resolve("_report/validation.json").toFile())
+        .get("splits").get("groups_in_two_splits");
+    assertTrue(groups.get("checked").asBoolean());
+    assertEquals(0, groups.get("groups").asLong());
+  }
+
+  @Test
   void multiTurnChatsReachEveryChatFormat() throws Exception {
     Path out = work.resolve("chat");
     Run run = trainset("--pipeline=pipelines/chat.yaml", "--outputDir=" + out);
@@ -335,6 +395,21 @@ class EndToEndIT {
       records.sort(null);
     }
     return bySplit;
+  }
+
+  /**
+   * Every file under {@code out/folder}: its path relative to {@code out} -> its text; none when
+   * the run wrote nothing there (no invalid example: no {@code _validation}).
+   */
+  private static Map<String, String> contents(Path out, String folder) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    if (Files.notExists(out.resolve(folder))) {
+      return files;
+    }
+    for (Path file : filesOf(out.resolve(folder))) {
+      files.put(out.relativize(file).toString(), Files.readString(file));
+    }
+    return files;
   }
 
   private static List<String> sortedLines(Path folder) throws IOException {

@@ -519,11 +519,7 @@ public final class SpecLoader {
       }
     }
     oneOf("output.compression", output.compression(), List.of("none", "gzip", "zstd"), "");
-    if (output.maxRecordsPerFile() != 0) {
-      throw ConfigException.notAllowed("output.max_records_per_file", output.maxRecordsPerFile(),
-          "0, the runner decides the sharding (a record cap per file is not available in this"
-              + " version)");
-    }
+    atLeast("output.max_records_per_file", output.maxRecordsPerFile(), 0);
     for (int i = 0; i < output.partitionBy().size(); i++) {
       safeName("output.partition_by[" + i + "]", output.partitionBy().get(i));
     }

@@ -53,6 +53,9 @@ public final class RunStats {
         stats.weights.setAll((ObjectNode) line.get("weights"));
         continue;
       }
+      if (line.has(SplitChecks.LEAKAGE)) {
+        continue;
+      }
       List<String> key = new ArrayList<>();
       line.get("key").forEach(part -> key.add(part.asText()));
       long count = line.get("count").asLong();
@@ -107,6 +110,11 @@ public final class RunStats {
 
   public Map<String, Long> splits() {
     return splits;
+  }
+
+  /** Examples per split of each stratum, strata sorted by value. */
+  public Map<String, Map<String, Long>> strata() {
+    return strata;
   }
 
   /** {@code stats.json}, keys in SPEC order. */

@@ -7,6 +7,7 @@ import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import java.util.List;
 import dev.trainset.transforms.JsonLines;
+import dev.trainset.transforms.StratifiedSplit;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -37,7 +38,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * reports will bring.
  */
 public final class RunTally extends PTransform<PCollectionList<List<String>>, PDone> {
-  public static final String MISSING_STRATUM = "__missing__";
   static final int MAX_ERRORS = 100;
 
   private final String directory;
@@ -215,8 +215,7 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
     public void process(@Element Example example, OutputReceiver<List<String>> out) {
       out.output(List.of("split", example.split()));
       if (!stratifyBy.isEmpty()) {
-        String stratum = example.lookupText(stratifyBy);
-        out.output(List.of("stratum", stratum == null ? MISSING_STRATUM : stratum, example.split()));
+        out.output(List.of("stratum", StratifiedSplit.stratumOf(example, stratifyBy), example.split()));
       }
     }
   }

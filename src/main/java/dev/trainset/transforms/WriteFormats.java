@@ -30,6 +30,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -39,6 +40,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -47,10 +49,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
  * output, and is still written in the other formats.
  *
- * <p>All text formats are encoded in one pass and written by one dynamic-destination write, so
- * adding a format adds no pass over the data. The Parquet formats (parquet, huggingface) have their
- * own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file write,
- * {@link WriteCombinedCsv}.
+ * <p>All text formats are encoded in one pass and written by one write, so adding a format adds
+ * no pass over the data. Bounded input is written by {@link OrderedShards}: the same examples give
+ * the same file names and bytes on every runner, records ordered by a hash of their id, at most
+ * {@code output.max_records_per_file} per file. Unbounded input is written per window by {@link
+ * FileIO}, sharded as {@link ShardNaming} says. The Parquet formats (parquet, huggingface) have
+ * their own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file
+ * write, {@link WriteCombinedCsv}.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
@@ -64,7 +69,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   /** Where a partition value that is absent goes, as Hive names it. */
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  private static final TupleTag<KV<String, String>> ENCODED = new TupleTag<>() {};
+  /** {@code KV<destination, KV<sort key, encoded record>>}. */
+  private static final TupleTag<KV<String, KV<String, String>>> ENCODED = new TupleTag<>() {};
 
   /** Longest partition folder value, leaving room for {@code key=} in a 255-byte name. */
   static final int MAX_PARTITION_CHARS = 200;
@@ -110,22 +116,35 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
             ParDo.of(new EncodeFn(formats, output.partitionBy()))
                 .withOutputTags(ENCODED, TupleTagList.of(List.of(WRITTEN, VALIDATION))));
     KvCoder<String, String> pairs = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    encoded.get(ENCODED).setCoder(pairs);
+    encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
     encoded.get(WRITTEN).setCoder(pairs);
     encoded.get(VALIDATION).setCoder(pairs);
-
-    SerializableFunction<KV<String, String>, String> destination = KV::getKey;
-    FileIO.Write<String, KV<String, String>> write =
-        FileIO.<String, KV<String, String>>writeDynamic()
-            .by(destination)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(
-                Contextful.fn(KV::getValue),
-                Contextful.fn(dest -> new FormatSink(formats.get(formatOf(dest)))))
-            .to(directory)
-            .withNaming(dest -> new ShardNaming(dest, formats.get(formatOf(dest)).extension()))
-            .withCompression(compression(output.compression()));
-    encoded.get(ENCODED).apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
+    if (examples.isBounded() == PCollection.IsBounded.BOUNDED) {
+      encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+              dest -> new FormatSink(formats.get(formatOf(dest))),
+              dest -> formats.get(formatOf(dest)).extension())
+          .withCompression(compression(output.compression()))
+          .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+    } else {
+      SerializableFunction<KV<String, String>, String> destination = KV::getKey;
+      FileIO.Write<String, KV<String, String>> write =
+          FileIO.<String, KV<String, String>>writeDynamic()
+              .by(destination)
+              .withDestinationCoder(StringUtf8Coder.of())
+              .via(
+                  Contextful.fn(KV::getValue),
+                  Contextful.fn(dest -> new FormatSink(formats.get(formatOf(dest)))))
+              .to(directory)
+              .withNaming(dest -> new ShardNaming(dest, formats.get(formatOf(dest)).extension()))
+              .withCompression(compression(output.compression()));
+      encoded.get(ENCODED)
+          .apply("Unsorted", MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+              .via((KV<String, KV<String, String>> record) ->
+                  KV.of(record.getKey(), record.getValue().getValue())))
+          .setCoder(pairs)
+          .apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
+    }
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
     if (formats.containsKey(CsvFormat.NAME)) {
@@ -141,6 +160,11 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     }
     validation.apply("WriteValidation", JsonLines.to(directory + "/_validation"));
     return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation);
+  }
+
+  /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */
+  static String sortKey(Example example) {
+    return Hashes.sha256Hex(example.id(), 16) + ":" + example.id();
   }
 
   /** The Hive folders of {@code partitionBy} for the example: {@code key=value/...}, or empty. */
@@ -192,7 +216,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   }
 
   /** Encodes each example in each format, or says which format cannot hold it. */
-  static final class EncodeFn extends DoFn<Example, KV<String, String>> {
+  static final class EncodeFn extends DoFn<Example, KV<String, KV<String, String>>> {
     private final Map<String, OutputFormat> formats;
     private final List<String> partitionBy;
 
@@ -204,6 +228,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     @ProcessElement
     public void process(@Element Example example, MultiOutputReceiver out) {
       String place = partitionFolders(example, partitionBy) + example.split();
+      String sortKey = sortKey(example);
       LocalProgress.exported();
       for (OutputFormat format : formats.values()) {
         String problem = format.unrepresentable(example);
@@ -212,7 +237,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           out.get(VALIDATION)
               .output(KV.of(format.name(), invalidLine(format.name(), example, problem)));
         } else {
-          out.get(ENCODED).output(KV.of(format.name() + "/" + place, format.encode(example)));
+          out.get(ENCODED).output(
+              KV.of(format.name() + "/" + place, KV.of(sortKey, format.encode(example))));
           out.get(WRITTEN).output(KV.of(format.name(), example.split()));
         }
       }

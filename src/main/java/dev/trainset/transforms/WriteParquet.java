@@ -17,6 +17,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -26,6 +27,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -37,7 +39,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * {@link WriteFormats#WRITTEN} and {@link WriteFormats#VALIDATION} as WriteFormats does.
  */
 public final class WriteParquet extends PTransform<PCollection<Example>, PCollectionTuple> {
-  private static final TupleTag<KV<String, GenericRecord>> RECORDS = new TupleTag<>() {};
+  /** {@code KV<destination, KV<sort key, row>>}, as {@link OrderedShards} takes them. */
+  private static final TupleTag<KV<String, KV<String, GenericRecord>>> RECORDS = new TupleTag<>() {};
 
   /** Lists as the Parquet spec's three-level LIST, which pyarrow, DuckDB and Spark all read. */
   private static final Map<String, String> HADOOP_CONFIG =
@@ -88,23 +91,38 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
                   .withOutputTags(RECORDS,
                       TupleTagList.of(List.of(WriteFormats.WRITTEN, WriteFormats.VALIDATION))));
       KvCoder<String, String> pairs = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-      rows.get(RECORDS).setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(records.schema())));
+      AvroCoder<GenericRecord> rowCoder = AvroCoder.of(records.schema());
+      rows.get(RECORDS).setCoder(
+          KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), rowCoder)));
       rows.get(WriteFormats.WRITTEN).setCoder(pairs);
       rows.get(WriteFormats.VALIDATION).setCoder(pairs);
 
-      SerializableFunction<KV<String, GenericRecord>, String> destination = KV::getKey;
-      FileIO.Write<String, KV<String, GenericRecord>> write =
-          FileIO.<String, KV<String, GenericRecord>>writeDynamic()
-              .by(destination)
-              .withDestinationCoder(StringUtf8Coder.of())
-              .via(
-                  Contextful.fn(KV::getValue),
-                  Contextful.fn(dest -> ParquetIO.sink(new Schema.Parser().parse(schemaJson))
-                      .withCompressionCodec(codec)
-                      .withConfiguration(HADOOP_CONFIG)))
-              .to(directory)
-              .withNaming(dest -> new ShardNaming(dest, ".parquet"));
-      rows.get(RECORDS).apply("Write-" + format, ShardNaming.shardedIfUnbounded(write, examples));
+      SerializableFunction<String, FileIO.Sink<GenericRecord>> sink =
+          dest -> ParquetIO.sink(new Schema.Parser().parse(schemaJson))
+              .withCompressionCodec(codec)
+              .withConfiguration(HADOOP_CONFIG);
+      if (examples.isBounded() == PCollection.IsBounded.BOUNDED) {
+        // The same files, byte for byte, on every runner, as the text formats.
+        rows.get(RECORDS).apply("Write-" + format,
+            OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
+                .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+      } else {
+        SerializableFunction<KV<String, GenericRecord>, String> destination = KV::getKey;
+        FileIO.Write<String, KV<String, GenericRecord>> write =
+            FileIO.<String, KV<String, GenericRecord>>writeDynamic()
+                .by(destination)
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(Contextful.fn(KV::getValue), Contextful.fn(sink))
+                .to(directory)
+                .withNaming(dest -> new ShardNaming(dest, ".parquet"));
+        rows.get(RECORDS)
+            .apply("Unsorted-" + format, MapElements
+                .into(new TypeDescriptor<KV<String, GenericRecord>>() {})
+                .via((KV<String, KV<String, GenericRecord>> row) ->
+                    KV.of(row.getKey(), row.getValue().getValue())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder))
+            .apply("Write-" + format, ShardNaming.shardedIfUnbounded(write, examples));
+      }
       written = written.and(rows.get(WriteFormats.WRITTEN));
       invalid = invalid.and(rows.get(WriteFormats.VALIDATION));
     }
@@ -113,7 +131,7 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
   }
 
   /** Turns each example into its row and destination, or says why the format cannot hold it. */
-  static final class ToRecordFn extends DoFn<Example, KV<String, GenericRecord>> {
+  static final class ToRecordFn extends DoFn<Example, KV<String, KV<String, GenericRecord>>> {
     private final ExampleRecords records;
     private final String prefix;
     private final List<String> partitionBy;
@@ -135,7 +153,8 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
         return;
       }
       String place = prefix + WriteFormats.partitionFolders(example, partitionBy) + example.split();
-      out.get(RECORDS).output(KV.of(place, records.record(example)));
+      out.get(RECORDS).output(
+          KV.of(place, KV.of(WriteFormats.sortKey(example), records.record(example))));
       out.get(WriteFormats.WRITTEN).output(KV.of(format, example.split()));
     }
   }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * Writes a synthetic instruction corpus in the shape of {@code pipelines/samples/quickstart.jsonl},
  * for benchmarks ({@code runners/bench.sh}).
  *
- * <p>{@code GenerateCorpus N OUTPUT [SEED]} writes exactly N lines. Everything comes from one
+ * <p>{@code GenerateCorpus N OUTPUT [SEED] [--skewed]} writes exactly N lines. Everything comes from one
  * {@code java.util.Random(SEED)} (default 42), so the same seed gives a byte-identical file. The
  * corpus has six categories with skewed frequencies, outputs from a few words to about 2,000
  * characters (log-normal), about 5% duplicates that differ only in case and white space, about
@@ -48,6 +48,8 @@ public final class GenerateCorpus {
     "coding", "general", "math", "writing", "science", "geography"
   };
   private static final double[] CATEGORY_SHARE = {0.34, 0.24, 0.16, 0.12, 0.09, 0.05};
+  /** With {@code --skewed}: one stratum holds 90% of the records (split benchmarks). */
+  private static final double[] SKEWED_SHARE = {0.90, 0.04, 0.03, 0.015, 0.01, 0.005};
 
   private static final String[] SOURCES = {"synthetic", "forum", "handwritten", "docs", "translated"};
   private static final double[] SOURCE_SHARE = {0.45, 0.25, 0.15, 0.10, 0.05};
@@ -107,9 +109,11 @@ public final class GenerateCorpus {
   };
 
   private final Random random;
+  private final double[] categoryShare;
 
-  private GenerateCorpus(long seed) {
+  private GenerateCorpus(long seed, double[] categoryShare) {
     this.random = new Random(seed);
+    this.categoryShare = categoryShare;
   }
 
   /** The text fields of a record a duplicate can copy. */
@@ -142,8 +146,13 @@ public final class GenerateCorpus {
   }
 
   public static void main(String[] args) throws IOException {
+    boolean skewed = args.length > 0 && args[args.length - 1].equals("--skewed");
+    if (skewed) {
+      args = java.util.Arrays.copyOf(args, args.length - 1);
+    }
     if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: GenerateCorpus N OUTPUT [SEED]   (SEED defaults to 42)");
+      System.err.println("usage: GenerateCorpus N OUTPUT [SEED] [--skewed]   (SEED defaults to 42;"
+          + " --skewed: 90% of records in the category 'coding')");
       System.exit(2);
     }
     long n = Long.parseLong(args[0]);
@@ -155,7 +164,7 @@ public final class GenerateCorpus {
     Tally tally;
     try (Writer writer = new BufferedWriter(
         new OutputStreamWriter(Files.newOutputStream(output), StandardCharsets.UTF_8), 1 << 16)) {
-      tally = new GenerateCorpus(seed).write(n, writer);
+      tally = new GenerateCorpus(seed, skewed ? SKEWED_SHARE : CATEGORY_SHARE).write(n, writer);
     }
     System.out.println(tally.line());
   }
@@ -278,7 +287,7 @@ public final class GenerateCorpus {
   // ---- content -------------------------------------------------------------------------------
 
   private Content fresh() {
-    int category = pick(CATEGORY_SHARE);
+    int category = pick(categoryShare);
     String[] instructionAndInput = instruction(category);
     return new Content(instructionAndInput[0], instructionAndInput[1], output(category), category);
   }

@@ -280,6 +280,15 @@ class SpecLoaderTest {
   }
 
   @Test
+  void refusesANegativeRecordCapPerFile() {
+    assertRefused("output.max_records_per_file",
+        "output.max_records_per_file: value '-1' is not allowed; allowed: a whole number >= 0",
+        INPUT + "output: {max_records_per_file: -1}");
+    assertEquals(1000, SpecLoader.load(INPUT + "output: {max_records_per_file: 1000}",
+        SpecLoader.Overrides.NONE).output().maxRecordsPerFile());
+  }
+
+  @Test
   void refusesAFileWithoutInput() {
     assertRefused("input.paths",
         "input.paths: no input given; list file globs under input.paths or pass --input=GLOB",

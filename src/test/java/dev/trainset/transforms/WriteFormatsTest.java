@@ -151,6 +151,70 @@ public class WriteFormatsTest {
         files);
   }
 
+  /** Every file under {@code root}: relative path -> its text. */
+  private static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        files.put(root.relativize(file).toString(), read(file));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  public void capsRecordsPerFileAndWritesTheSameBytesWhateverTheInputOrder() throws IOException {
+    PipelineSpec spec = spec("output: {formats: [jsonl, alpaca], max_records_per_file: 2,"
+        + " jsonl: {include_metadata: false}}");
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      examples.add(Example.instruction("e" + i, null, "Say " + i + ".", "", "" + i).withSplit("train"));
+    }
+    List<Example> reversed = new ArrayList<>(examples);
+    java.util.Collections.reverse(reversed);
+    String a = folder.getRoot().getPath() + "/a";
+    String b = folder.getRoot().getPath() + "/b";
+    pipeline.apply("Forward", Create.of(examples).withCoder(ExampleCoder.of()))
+        .apply("WriteA", WriteFormats.to(spec.output(), a));
+    pipeline.apply("Reversed", Create.of(reversed).withCoder(ExampleCoder.of()))
+        .apply("WriteB", WriteFormats.to(spec.output(), b));
+    pipeline.run();
+
+    Map<String, String> filesA = tree(Path.of(a));
+    assertEquals(filesA, tree(Path.of(b)));
+    // Seven records, at most two a file, numbered 00000..N-1 of N; every id once; each file in
+    // order of the hash of its ids.
+    List<String> jsonl = filesA.keySet().stream().filter(name -> name.startsWith("jsonl/")).toList();
+    int n = jsonl.size();
+    assertTrue(jsonl.toString(), n >= 4);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = String.format("jsonl/train-%05d-of-%05d.jsonl", i, n);
+      String text = filesA.get(name);
+      assertTrue(name + " in " + jsonl, text != null);
+      List<String> keys = new ArrayList<>();
+      for (String line : text.split("\n")) {
+        String id = dev.trainset.model.Json.MAPPER.readTree(line).get("id").asText();
+        ids.add(id);
+        keys.add(dev.trainset.model.Hashes.sha256Hex(id, 16) + ":" + id);
+      }
+      assertTrue(name, keys.size() <= 2);
+      assertEquals(keys.stream().sorted().toList(), keys);
+    }
+    ids.sort(null);
+    assertEquals(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6"), ids);
+    // Alpaca files are whole JSON arrays under the same cap.
+    long alpacaRecords = 0;
+    for (Map.Entry<String, String> file : filesA.entrySet()) {
+      if (file.getKey().startsWith("alpaca/")) {
+        int size = dev.trainset.model.Json.MAPPER.readTree(file.getValue()).size();
+        assertTrue(file.getKey(), size >= 1 && size <= 2);
+        alpacaRecords += size;
+      }
+    }
+    assertEquals(7, alpacaRecords);
+  }
+
   @Test
   public void aLongPartitionValueKeepsItsStartAndAHashOfTheWhole() {
     String value = "\u6570".repeat(100);

@@ -1,0 +1,248 @@
+package dev.trainset.transforms;
+
+import dev.trainset.model.Hashes;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Keys;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Writes records to files whose names and bytes depend only on the records, not on the runner,
+ * its parallelism or bundle order: the same input gives byte-identical files on every runner.
+ * Input is {@code KV<destination, KV<sort key, record>>}; a destination is a file prefix ({@code
+ * jsonl/train}), files are {@code <directory>/<destination>-SSSSS-of-NNNNN<ext>}.
+ *
+ * <p>How: the records of a destination are counted; a destination of {@code n} records gets
+ * {@code ceil(n / shardRecords)} shards and each record the shard its sort key hashes to. One
+ * worker sorts one shard in memory (by sort key, ties by the record's encoded bytes) and writes it
+ * as one file, or as several of at most {@code maxRecordsPerFile} records each; a second count of
+ * the shard sizes tells every worker the file numbers. So memory holds one shard (about {@code
+ * shardRecords} records), never a destination.
+ *
+ * <p>Needs bounded input (it counts before it writes); unbounded writers use {@link FileIO} with
+ * windowed sharding. Files are written in place: the caller writes into a staging folder that is
+ * published only when the run succeeds, and a retried shard rewrites the same bytes.
+ */
+public final class OrderedShards<V>
+    extends PTransform<PCollection<KV<String, KV<String, V>>>, PCollection<KV<String, String>>> {
+  /** Records per shard when files are not capped lower: what one worker sorts in memory. */
+  public static final long SHARD_RECORDS = 50_000;
+
+  private final String directory;
+  private final Coder<V> recordCoder;
+  private final SerializableFunction<String, FileIO.Sink<V>> sinks;
+  private final SerializableFunction<String, String> extensions;
+  private final Compression compression;
+  private final long maxRecordsPerFile;
+
+  private OrderedShards(String directory, Coder<V> recordCoder,
+      SerializableFunction<String, FileIO.Sink<V>> sinks,
+      SerializableFunction<String, String> extensions, Compression compression,
+      long maxRecordsPerFile) {
+    this.directory = directory;
+    this.recordCoder = recordCoder;
+    this.sinks = sinks;
+    this.extensions = extensions;
+    this.compression = compression;
+    this.maxRecordsPerFile = maxRecordsPerFile;
+  }
+
+  /**
+   * Writes under {@code directory}, each destination's files through the sink and with the file
+   * extension (with its dot) the functions give for it; uncompressed, no cap on records per file.
+   */
+  public static <V> OrderedShards<V> to(String directory, Coder<V> recordCoder,
+      SerializableFunction<String, FileIO.Sink<V>> sinks,
+      SerializableFunction<String, String> extensions) {
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions,
+        Compression.UNCOMPRESSED, 0);
+  }
+
+  public OrderedShards<V> withCompression(Compression newCompression) {
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, newCompression,
+        maxRecordsPerFile);
+  }
+
+  /** At most {@code max} records per file; 0 for no cap (files then hold about one shard). */
+  public OrderedShards<V> withMaxRecordsPerFile(long max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max records per file must be >= 0, got " + max);
+    }
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max);
+  }
+
+  /** For each file written, {@code KV<destination, file name>}. */
+  @Override
+  public PCollection<KV<String, String>> expand(PCollection<KV<String, KV<String, V>>> records) {
+    if (records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+      throw new IllegalArgumentException("OrderedShards writes bounded input only");
+    }
+    long shardRecords = maxRecordsPerFile > 0 ? Math.min(maxRecordsPerFile, SHARD_RECORDS)
+        : SHARD_RECORDS;
+    KvCoder<String, Integer> shardCoder = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
+    PCollectionView<Map<String, Long>> destinationSizes = records
+        .apply("Destinations", Keys.create())
+        .apply("CountDestinations", Count.perElement())
+        .apply("DestinationSizes", View.asMap());
+    PCollection<KV<KV<String, Integer>, KV<String, V>>> sharded = records
+        .apply("Shard", ParDo.of(new ShardFn<V>(destinationSizes, shardRecords))
+            .withSideInputs(destinationSizes))
+        .setCoder(KvCoder.of(shardCoder, KvCoder.of(StringUtf8Coder.of(), recordCoder)));
+    PCollectionView<Map<KV<String, Integer>, Long>> shardSizes = sharded
+        .apply("Shards", Keys.create())
+        .apply("CountShards", Count.perElement())
+        .apply("ShardSizes", View.asMap());
+    return sharded
+        .apply("GroupShards", GroupByKey.create())
+        .apply("WriteShards", ParDo.of(new WriteFn<>(this, destinationSizes, shardSizes, shardRecords))
+            .withSideInputs(destinationSizes, shardSizes))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+  }
+
+  static int shardCount(long records, long shardRecords) {
+    return (int) Math.max(1, (records + shardRecords - 1) / shardRecords);
+  }
+
+  /**
+   * Files a shard of {@code records} is written as: none when no record hashed to it, else one,
+   * or as many as the cap needs.
+   */
+  static int filesFor(long records, long maxRecordsPerFile) {
+    if (records == 0) {
+      return 0;
+    }
+    return maxRecordsPerFile <= 0 ? 1 : (int) ((records + maxRecordsPerFile - 1) / maxRecordsPerFile);
+  }
+
+  static final class ShardFn<V> extends DoFn<KV<String, KV<String, V>>, KV<KV<String, Integer>, KV<String, V>>> {
+    private final PCollectionView<Map<String, Long>> sizes;
+    private final long shardRecords;
+
+    ShardFn(PCollectionView<Map<String, Long>> sizes, long shardRecords) {
+      this.sizes = sizes;
+      this.shardRecords = shardRecords;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) {
+      KV<String, KV<String, V>> record = context.element();
+      int shards = shardCount(context.sideInput(sizes).get(record.getKey()), shardRecords);
+      int shard = (int) (Hashes.unitInterval(0, record.getValue().getKey()) * shards);
+      context.output(KV.of(KV.of(record.getKey(), shard), record.getValue()));
+    }
+  }
+
+  static final class WriteFn<V> extends DoFn<KV<KV<String, Integer>, Iterable<KV<String, V>>>, KV<String, String>> {
+    private final OrderedShards<V> spec;
+    private final PCollectionView<Map<String, Long>> destinationSizes;
+    private final PCollectionView<Map<KV<String, Integer>, Long>> shardSizes;
+    private final long shardRecords;
+
+    WriteFn(OrderedShards<V> spec, PCollectionView<Map<String, Long>> destinationSizes,
+        PCollectionView<Map<KV<String, Integer>, Long>> shardSizes, long shardRecords) {
+      this.spec = spec;
+      this.destinationSizes = destinationSizes;
+      this.shardSizes = shardSizes;
+      this.shardRecords = shardRecords;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) throws IOException {
+      String destination = context.element().getKey().getKey();
+      int shard = context.element().getKey().getValue();
+      Map<KV<String, Integer>, Long> sizes = context.sideInput(shardSizes);
+      int shards = shardCount(context.sideInput(destinationSizes).get(destination), shardRecords);
+      int firstFile = 0;
+      int totalFiles = 0;
+      for (int s = 0; s < shards; s++) {
+        int files = filesFor(sizes.getOrDefault(KV.of(destination, s), 0L), spec.maxRecordsPerFile);
+        if (s < shard) {
+          firstFile += files;
+        }
+        totalFiles += files;
+      }
+      List<KV<String, V>> records = new ArrayList<>();
+      context.element().getValue().forEach(records::add);
+      sort(records, spec.recordCoder);
+      int files = filesFor(records.size(), spec.maxRecordsPerFile);
+      ShardNaming naming = new ShardNaming(destination, spec.extensions.apply(destination));
+      for (int part = 0; part < files; part++) {
+        // Even parts: ranks [part * n / files, (part + 1) * n / files).
+        int from = (int) ((long) part * records.size() / files);
+        int to = (int) ((long) (part + 1) * records.size() / files);
+        String name = naming.getFilename(GlobalWindow.INSTANCE, PaneInfo.NO_FIRING, totalFiles,
+            firstFile + part, spec.compression);
+        write(spec.directory + "/" + name, destination, records.subList(from, to));
+        context.output(KV.of(destination, name));
+      }
+    }
+
+    private void write(String path, String destination, List<KV<String, V>> records)
+        throws IOException {
+      ResourceId file = FileSystems.matchNewResource(path, false);
+      FileIO.Sink<V> sink = spec.sinks.apply(destination);
+      try (WritableByteChannel channel =
+          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))) {
+        sink.open(channel);
+        for (KV<String, V> record : records) {
+          sink.write(record.getValue());
+        }
+        sink.flush();
+      }
+    }
+
+  }
+
+  /**
+   * Sorts by key; records that share a key (rare: the same id twice) by their encoded bytes, so
+   * that their order too is independent of arrival.
+   */
+  static <V> void sort(List<KV<String, V>> records, Coder<V> coder) throws CoderException {
+    records.sort(Comparator.comparing(KV::getKey));
+    int start = 0;
+    while (start < records.size()) {
+      int end = start + 1;
+      while (end < records.size() && records.get(end).getKey().equals(records.get(start).getKey())) {
+        end++;
+      }
+      if (end - start > 1) {
+        List<KV<byte[], KV<String, V>>> run = new ArrayList<>();
+        for (KV<String, V> record : records.subList(start, end)) {
+          run.add(KV.of(CoderUtils.encodeToByteArray(coder, record.getValue()), record));
+        }
+        run.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+        for (int i = 0; i < run.size(); i++) {
+          records.set(start + i, run.get(i).getValue());
+        }
+      }
+      start = end;
+    }
+  }
+}
