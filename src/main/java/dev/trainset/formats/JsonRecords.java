@@ -44,7 +44,7 @@ final class JsonRecords {
       try {
         record = STRICT.readTree(line);
       } catch (JsonProcessingException e) {
-        readBack.problem(number, "not valid JSON: " + e.getOriginalMessage());
+        readBack.problem(number, notJson(e));
         return;
       }
       checkRecord(record, number, rule, readBack);
@@ -62,21 +62,22 @@ final class JsonRecords {
           && (start[2] & 0xFF) == 0xBF) {
         readBack.problem(1, "starts with a byte order mark; UTF-8 files here carry none");
       }
-      try (JsonParser parser = STRICT.createParser(in)) {
+      try (JsonParser parser = Json.MAPPER.createParser(in)) {
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         if (parser.nextToken() != JsonToken.START_ARRAY) {
           readBack.problem(line(parser), "the file is not one JSON array");
           return;
         }
         while (parser.nextToken() != JsonToken.END_ARRAY) {
           long number = line(parser);
-          checkRecord(STRICT.readTree(parser), number, rule, readBack);
+          checkRecord(Json.MAPPER.readTree(parser), number, rule, readBack);
         }
         if (parser.nextToken() != null) {
           readBack.problem(line(parser), "content after the end of the array");
         }
       } catch (JsonProcessingException e) {
         long number = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-        readBack.problem(number, "not valid JSON: " + e.getOriginalMessage());
+        readBack.problem(number, notJson(e));
       }
     };
   }
@@ -88,6 +89,12 @@ final class JsonRecords {
     }
     long tokens = rule.check(record, what -> readBack.problem(number, what));
     readBack.record(tokens);
+  }
+
+  /** Jackson's message without the location it appends (the line is reported on its own). */
+  private static String notJson(JsonProcessingException e) {
+    return "not valid JSON: "
+        + e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*\\]\\)", "");
   }
 
   private static long line(JsonParser parser) {

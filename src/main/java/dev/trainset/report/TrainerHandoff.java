@@ -24,7 +24,10 @@ public final class TrainerHandoff {
   static final List<String> FORMATS = List.of("alpaca", "sharegpt", "chatml", "openai");
 
   private static final YAMLMapper YAML =
-      YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
 
   private final String name;
   private final String directory;
