@@ -95,7 +95,8 @@ public final class OutputValidation {
     FormatResult result = new FormatResult(null);
     for (MatchResult.Metadata file : files) {
       String path = file.resourceId().toString();
-      String name = path.startsWith(base + "/") ? path.substring(base.length() + 1) : path;
+      String name = !base.isEmpty() && path.startsWith(base + "/")
+          ? path.substring(base.length() + 1) : path;
       ReadBack readBack = new ReadBack();
       try (InputStream in = open(file.resourceId())) {
         check.check(in, readBack);
