@@ -306,7 +306,9 @@ public final class Trainset {
       err.println("trainset: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     }
-    OutputValidation.FormatResult result = OutputValidation.check(checker, files, "");
+    // Files under the working directory are named relative to it, as a user typed them.
+    OutputValidation.FormatResult result =
+        OutputValidation.check(checker, files, Paths.get("").toAbsolutePath().toString());
     result.problems().forEach(out::println);
     out.printf("trainset validate: %s: %d files, %d records, %d problems%n",
         format, result.files(), result.records(), result.problems().size());
