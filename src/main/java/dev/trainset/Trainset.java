@@ -231,9 +231,9 @@ public final class Trainset {
   }
 
   /**
-   * Runs {@code output.on_complete} (an argv, no shell) in the published output's parent process
-   * environment plus {@code TRAINSET_OUTPUT_DIR}; its output goes to stderr, its exit code into
-   * stats.json. A command that fails makes the run exit 1, though the export stays published.
+   * Runs {@code output.on_complete} (an argv, no shell) with this process's environment plus
+   * {@code TRAINSET_OUTPUT_DIR}; its output goes to stderr, its exit code into stats.json. A
+   * command that fails makes the run exit 1, though the export stays published.
    */
   private static int onComplete(List<String> argv, String directory, String statsJson,
       PrintStream err) throws IOException, InterruptedException {

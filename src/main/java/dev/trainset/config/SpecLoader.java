@@ -461,12 +461,9 @@ public final class SpecLoader {
     atLeast("output.tokens.seq_len", output.tokens().seqLen(), 0);
     oneOf("output.tokens.tokenizer", output.tokens().tokenizer(),
         List.of("cl100k_base", "o200k_base"), "");
-    for (int i = 0; i < output.onComplete().size(); i++) {
-      if (output.onComplete().get(i) == null || (i == 0 && output.onComplete().get(0).isBlank())) {
-        throw ConfigException.notAllowed("output.on_complete[" + i + "]",
-            String.valueOf(output.onComplete().get(i)),
-            i == 0 ? "a program to run (argv, no shell)" : "an argument (text)");
-      }
+    if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
+      throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
+          "a program to run (argv, no shell)");
     }
   }
 

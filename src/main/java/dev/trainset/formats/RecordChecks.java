@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -35,7 +36,7 @@ final class RecordChecks {
         problem.accept("'" + key + "' is missing");
       }
     } else if (!value.isTextual()) {
-      problem.accept("'" + key + "' must be a string, not " + value.getNodeType().name().toLowerCase());
+      problem.accept("'" + key + "' must be a string, not " + value.getNodeType().name().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -40,6 +40,7 @@ final class TextFormat implements OutputFormat {
 
   @Override
   public @Nullable String unrepresentable(Example example) {
+    // Judged on the record as written: the header and labels can hold the separator too.
     String record = encode(example);
     if (record.isEmpty()) {
       return "an empty record cannot be told apart from no record";
