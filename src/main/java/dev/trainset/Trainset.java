@@ -3,7 +3,11 @@ package dev.trainset;
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
+import dev.trainset.formats.CsvFormat;
+import dev.trainset.formats.ExampleRecords;
+import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.Formats;
+import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.formats.OutputFormat;
 import dev.trainset.report.OpenaiMetadata;
 import dev.trainset.report.OutputValidation;
@@ -136,7 +140,7 @@ public final class Trainset {
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
     try {
       Pipeline pipeline = Pipeline.create(options);
-      TrainsetPipeline.build(pipeline, spec, folder.staging());
+      TrainsetPipeline.Built built = TrainsetPipeline.build(pipeline, spec, folder.staging());
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
       Thread progress =
@@ -157,7 +161,11 @@ public final class Trainset {
           folder.stagedLines(TrainsetPipeline.TALLY),
           List.copyOf(spec.split().ratios().keySet()),
           spec.output().formats());
+      if (!spec.weights().freshness().field().isEmpty()) {
+        stats.setFreshnessReference(built.freshnessReference());
+      }
       folder.dropStaged(TrainsetPipeline.TALLY);
+      writeTableFormatFiles(spec, folder);
       Map<String, RunStats.FormatFiles> files = new LinkedHashMap<>();
       for (String format : spec.output().formats()) {
         List<MatchResult.Metadata> written = folder.staged(format);
@@ -198,13 +206,16 @@ public final class Trainset {
       throws IOException {
     Map<String, OutputValidation.FormatResult> checked = new LinkedHashMap<>();
     TrainerHandoff handoff = new TrainerHandoff(spec.name(), folder.directory());
+    ExampleTable table = ExampleTable.of(spec.fields(), spec.quality());
     int problems = 0;
     for (String format : spec.output().formats()) {
       List<MatchResult.Metadata> written = folder.staged(format).stream()
           .sorted(Comparator.comparing(file -> file.resourceId().toString()))
           .toList();
-      OutputValidation.FormatResult result =
-          OutputValidation.check(Formats.create(format, spec.output()), written, folder.staging());
+      OutputValidation.FormatResult result = ExampleRecords.FORMATS.contains(format)
+          ? OutputValidation.notChecked(format)
+          : OutputValidation.check(Formats.create(format, spec.output(), table), written,
+              folder.staging());
       OutputValidation.expect(format, result, stats.formatRecords(format));
       checked.put(format, result);
       problems += result.problems().size();
@@ -294,8 +305,10 @@ public final class Trainset {
       if (!Formats.names().contains(format)) {
         throw ConfigException.notAllowed("--format", format, String.join(", ", Formats.names()));
       }
-      checker = Formats.create(format, output);
-      if (checker.fileCheck() == null) {
+      // csv and the Parquet formats have no reader here (their columns come from a pipeline).
+      checker = format.equals(CsvFormat.NAME) || ExampleRecords.FORMATS.contains(format)
+          ? null : Formats.create(format, output);
+      if (checker == null || checker.fileCheck() == null) {
         throw ConfigException.notAllowed("--format", format,
             "a format trainset can read back (this one has no reader)");
       }
@@ -406,6 +419,46 @@ public final class Trainset {
     }
   }
 
+  /**
+   * The files of the tabular formats that describe the data rather than hold it: csv's {@code
+   * data_dictionary.md}, and the huggingface dataset card, whose counts come from the written
+   * files.
+   */
+  private static void writeTableFormatFiles(PipelineSpec spec, OutputFolder folder)
+      throws IOException {
+    ExampleTable table = ExampleTable.of(spec);
+    if (spec.output().formats().contains(CsvFormat.NAME)) {
+      writeText(folder.staging() + "/" + CsvFormat.NAME + "/data_dictionary.md",
+          CsvFormat.of(spec.output(), table).dataDictionary(spec.name()));
+    }
+    if (!spec.output().formats().contains(ExampleRecords.HUGGINGFACE)) {
+      return;
+    }
+    List<HuggingFaceCard.SplitFiles> splits = new ArrayList<>();
+    List<MatchResult.Metadata> files = folder.staged(ExampleRecords.HUGGINGFACE + "/data");
+    for (String split : spec.split().ratios().keySet()) {
+      long examples = 0;
+      long bytes = 0;
+      for (MatchResult.Metadata file : files) {
+        String name = file.resourceId().getFilename();
+        if (name.matches(Pattern.quote(split) + "-\\d{5}-of-\\d{5}\\.parquet")) {
+          examples += HuggingFaceCard.rowCount(file.resourceId());
+          bytes += file.sizeBytes();
+        }
+      }
+      // A split with no file would make the card's data_files pattern match nothing.
+      if (bytes > 0) {
+        splits.add(new HuggingFaceCard.SplitFiles(split, examples, bytes));
+      }
+    }
+    Map<String, String> card = HuggingFaceCard.files(
+        spec.name(), ExampleRecords.of(ExampleRecords.HUGGINGFACE, table), splits);
+    for (Map.Entry<String, String> file : card.entrySet()) {
+      writeText(folder.staging() + "/" + ExampleRecords.HUGGINGFACE + "/" + file.getKey(),
+          file.getValue());
+    }
+  }
+
   private static void writeText(String path, String text) throws IOException {
     ResourceId file = FileSystems.matchNewResource(path, false);
     try (Writer writer =
@@ -450,7 +503,8 @@ public final class Trainset {
     String config = "handlers=java.util.logging.ConsoleHandler\n"
         + ".level=WARNING\n"
         + "java.util.logging.ConsoleHandler.level=WARNING\n"
-        + "org.apache.flink.level=SEVERE\n";
+        + "org.apache.flink.level=SEVERE\n"
+        + "org.apache.hadoop.level=SEVERE\n";
     try {
       LogManager.getLogManager()
           .readConfiguration(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));

@@ -1,6 +1,7 @@
 package dev.trainset;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Document;
 import dev.trainset.model.Example;
 import dev.trainset.model.Rejected;
@@ -12,6 +13,7 @@ import dev.trainset.transforms.JsonLines;
 import dev.trainset.transforms.ReadDocuments;
 import dev.trainset.transforms.Segment;
 import dev.trainset.transforms.StratifiedSplit;
+import dev.trainset.transforms.WeighExamples;
 import dev.trainset.transforms.WriteFormats;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +30,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment, StratifiedSplit,
- * WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
+ * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
+ * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's rejections flattened into {@code _rejected/} and the run's
  * counts into {@code _tally/} for the report.
  */
 public final class TrainsetPipeline {
@@ -46,18 +48,26 @@ public final class TrainsetPipeline {
     PCollectionTuple read = pipeline.apply("ReadDocuments", ReadDocuments.from(spec.input()));
     PCollectionTuple filtered =
         read.get(ReadDocuments.DOCUMENTS)
-            .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields()));
-    ComputeWeights computeWeights = ComputeWeights.of(spec.weights(), spec.fields());
+            .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields())
+                .withSegmentation(spec.segment()));
+    ComputeWeights computeWeights =
+        ComputeWeights.of(spec.weights(), spec.fields()).withSegmentation(spec.segment());
     PCollectionTuple weighted =
         filtered.get(FilterQuality.KEPT).apply("ComputeWeights", computeWeights);
     PCollectionTuple segmented =
         weighted
             .get(ComputeWeights.WEIGHTED)
-            .apply("Segment", Segment.of(spec.fields()).carrying(carriedFields(spec)));
+            .apply("Segment", Segment.of(spec.fields()).carrying(carriedFields(spec))
+                .withSegmentation(spec.segment()));
+    // Clipping and normalize: mean need the examples, whose count Segment changes.
+    PCollection<Example> weighed =
+        segmented.get(Segment.EXAMPLES).apply("WeighExamples",
+            WeighExamples.of(spec.weights()).withSegmentation(spec.segment()));
     PCollection<Example> examples =
-        segmented.get(Segment.EXAMPLES).apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
+        weighed.apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
     PCollectionTuple written =
-        examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory));
+        examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory)
+            .withTable(ExampleTable.of(spec)));
 
     PCollection<Rejected> rejected =
         PCollectionList.of(read.get(Rejected.TAG))
@@ -80,7 +90,8 @@ public final class TrainsetPipeline {
         .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy())))
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
-        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected));
+        .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
+        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected).withWeightsOf(examples));
     return new Built(computeWeights.reference());
   }
 

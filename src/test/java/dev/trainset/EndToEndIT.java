@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,105 @@ class EndToEndIT {
       alpacaRecords += Json.MAPPER.readTree(file.toFile()).size();
     }
     assertEquals(8, alpacaRecords);
+  }
+
+  @Test
+  void nearDedupRunsOnTheEmbeddedRunnerAndNamesTheSurvivor() throws Exception {
+    String answer = "Water boils at one hundred degrees Celsius at sea level, and at a lower"
+        + " temperature higher up, because the air pressure there is lower and the";
+    Path input = work.resolve("near.jsonl");
+    Files.writeString(input, String.join("\n",
+        "{\"id\": \"n1\", \"instruction\": \"When does water boil?\", \"output\": \"" + answer + " same.\"}",
+        "{\"id\": \"n2\", \"instruction\": \"When does water boil?\", \"output\": \"" + answer + " weaker.\"}",
+        "{\"id\": \"n3\", \"instruction\": \"WHEN does water boil?\", \"output\": \"" + answer + "  same.\"}",
+        "{\"id\": \"n4\", \"instruction\": \"Name a prime.\", \"output\": \"Seven is a prime number.\"}"));
+    Path out = work.resolve("near");
+    Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--input=" + input,
+        "--outputDir=" + out, "--set=quality.dedup=near", "--set=quality.score_field=",
+        "--set=quality.tiers={}", "--set=weights.freshness.field=");
+    assertEquals(0, run.exit(), run.err());
+    List<String> rejected = sortedLines(out.resolve("_rejected"));
+    assertEquals(2, rejected.size(), rejected.toString());
+    // Sorted lines: n2's rejection, then n3's.
+    JsonNode near = Json.MAPPER.readTree(rejected.get(0));
+    JsonNode copy = Json.MAPPER.readTree(rejected.get(1));
+    assertEquals("n2", near.get("id").asText());
+    assertEquals("near_duplicate", near.get("reason").asText());
+    assertEquals("n3", copy.get("id").asText());
+    assertEquals("duplicate", copy.get("reason").asText());
+    // 33 words with the labels, so 31 shingles; the last word changed: 30 of 32 shingles shared.
+    assertEquals("near duplicate of n1 (" + input + ":1): similarity 0.938",
+        near.get("detail").asText());
+  }
+
+  @Test
+  void segmentsFaqPagesAndTranscriptsIntoExamples() throws Exception {
+    Path out = work.resolve("faq");
+    Run run = trainset("--pipeline=pipelines/faq.yaml", "--outputDir=" + out);
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().startsWith("trainset: faq: read 10, exported 15 (train 12, test 3),"
+        + " rejected 5 (duplicate 1, no_assistant_turn 1, no_segments 1, output_too_short 1,"
+        + " segment_incomplete 1)"), run.out());
+    JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+    assertEquals(10, stats.get("records_read").asLong());
+    assertEquals(8, stats.get("documents_segmented").asLong());
+    assertEquals(18, stats.get("examples_cut").asLong());
+    assertEquals(15, stats.get("examples_exported").asLong());
+    assertEquals(5, stats.get("records_rejected").asLong());
+    // records_read - documents_segmented + examples_cut = examples_exported + records_rejected
+    assertEquals(stats.get("records_read").asLong() - stats.get("documents_segmented").asLong()
+            + stats.get("examples_cut").asLong(),
+        stats.get("examples_exported").asLong() + stats.get("records_rejected").asLong());
+    assertEquals("2026-01-01T00:00:00Z", stats.get("weights").get("freshness_reference").asText());
+    assertEquals(1.0, stats.get("weights").get("mean").asDouble(), 1e-9);
+
+    Set<String> rejected = new TreeSet<>();
+    for (String line : sortedLines(out.resolve("_rejected"))) {
+      JsonNode record = Json.MAPPER.readTree(line);
+      rejected.add(record.get("id").asText() + " " + record.get("stage").asText() + " "
+          + record.get("reason").asText());
+    }
+    assertEquals(Set.of("account-faq#3 segment segment_incomplete",
+        "billing-faq#2 segment output_too_short", "release-notes segment no_segments",
+        "shipping-faq-copy quality duplicate", "ticket-1003#0 segment no_assistant_turn"), rejected);
+
+    // Every example has a weight; they average 1.0; the segments of a document share a split.
+    Map<String, String> splitOfSource = new TreeMap<>();
+    Set<String> ids = new TreeSet<>();
+    double sum = 0;
+    for (Path file : filesOf(out.resolve("jsonl"))) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        ids.add(record.get("id").asText());
+        sum += record.get("weight").asDouble();
+        String source = record.get("metadata").get("source_id").asText();
+        assertEquals(record.get("id").asText(),
+            source + "#" + record.get("metadata").get("segment_index").asInt());
+        String split = splitOfSource.putIfAbsent(source, record.get("split").asText());
+        assertTrue(split == null || split.equals(record.get("split").asText()), source);
+      }
+    }
+    assertEquals(Set.of("account-faq#0", "account-faq#1", "account-faq#2", "billing-faq#0",
+        "billing-faq#1", "billing-faq#3", "returns-faq#0", "returns-faq#1", "shipping-faq#0",
+        "shipping-faq#1", "ticket-1001#0", "ticket-1002#0", "writing-tasks#0", "writing-tasks#1",
+        "writing-tasks#2"), ids);
+    assertEquals(15.0, sum, 1e-9);
+
+    // The support transcript: a system line and three user and three assistant turns in chatml.
+    JsonNode ticket = null;
+    for (Path file : filesOf(out.resolve("chatml"))) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        assertTrue(record.get("weight").isNumber(), line);
+        if (record.get("metadata").get("source_id").asText().equals("ticket-1001")) {
+          ticket = record;
+        }
+      }
+    }
+    assertEquals(List.of("system", "user", "assistant", "user", "assistant", "user", "assistant"),
+        ticket.get("messages").findValuesAsText("role"));
+    assertEquals("Understood.\nCan you at least add a credit to my account?",
+        ticket.get("messages").get(5).get("content").asText());
   }
 
   @Test

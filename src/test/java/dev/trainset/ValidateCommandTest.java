@@ -101,5 +101,8 @@ class ValidateCommandTest {
     assertEquals(new Result(2, "", "trainset: configuration error: --format: value"
         + " 'prompt_completion' is not allowed; allowed: a format trainset can read back (this one"
         + " has no reader)\n"), run("validate", "--format=prompt_completion", file.toString()));
+    assertEquals(new Result(2, "", "trainset: configuration error: --format: value 'csv' is not"
+        + " allowed; allowed: a format trainset can read back (this one has no reader)\n"),
+        run("validate", "--format=csv", file.toString()));
   }
 }

@@ -67,7 +67,8 @@ public record PipelineSpec(
       List<String> outputPatterns,
       Map<String, List<String>> turnPrefixes,
       int minInstructionChars,
-      int minOutputChars)
+      int minOutputChars,
+      boolean contextExtraction)
       implements Serializable {
     public Segment {
       instructionPatterns = List.copyOf(instructionPatterns);
@@ -113,12 +114,20 @@ public record PipelineSpec(
       double minAlphaWords)
       implements Serializable {}
 
-  /** {@code weights}: how ComputeWeights weighs an example. */
+  /**
+   * {@code weights}: how ComputeWeights weighs an example. {@code min} and {@code max} (null: no
+   * bound) clip the product; {@code normalize} is {@code none} or {@code mean}; {@code strategy}
+   * names a custom factor (a {@code WeightStrategy} name or class), empty for none.
+   */
   public record Weights(
       String field,
       @JsonProperty("default") double defaultWeight,
       boolean byLength,
-      Freshness freshness)
+      Freshness freshness,
+      @Nullable Double min,
+      @Nullable Double max,
+      String normalize,
+      String strategy)
       implements Serializable {}
 
   /** {@code weights.freshness}: exponential decay by age. */
@@ -171,7 +180,7 @@ public record PipelineSpec(
   public record Parquet(String compression) implements Serializable {}
 
   /** {@code output.csv}. */
-  public record Csv(boolean flatten) implements Serializable {}
+  public record Csv(boolean flatten, boolean neutralizeFormulas) implements Serializable {}
 
   /** {@code output.openai}. */
   public record Openai(int maxTokens, String tokenizer) implements Serializable {}

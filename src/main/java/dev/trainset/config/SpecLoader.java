@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trainset.formats.Formats;
 import dev.trainset.model.Timestamps;
+import dev.trainset.transforms.Segment;
+import dev.trainset.transforms.WeightStrategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -48,6 +51,7 @@ public final class SpecLoader {
 
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final double RATIO_TOLERANCE = 1e-6;
+  private static final Pattern HF_SPLIT = Pattern.compile("\\w+(\\.\\w+)*");
 
   /** YAML forbids a key written twice; unchecked, the last one would silently win. */
   private static final ObjectMapper YAML =
@@ -288,6 +292,20 @@ public final class SpecLoader {
     validateWeights(spec.weights());
     validateSplit(spec.split());
     validateOutput(spec.output());
+    validateHuggingface(spec);
+  }
+
+  /** The Hub takes split names of word characters and dots only ({@code train}, {@code test.v2}). */
+  private static void validateHuggingface(PipelineSpec spec) {
+    if (!spec.output().formats().contains("huggingface")) {
+      return;
+    }
+    for (String split : spec.split().ratios().keySet()) {
+      if (!HF_SPLIT.matcher(split).matches()) {
+        throw ConfigException.notAllowed("split.ratios", split, "with output format huggingface,"
+            + " split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+      }
+    }
   }
 
   private static void validateInput(PipelineSpec.Input input) {
@@ -331,9 +349,65 @@ public final class SpecLoader {
   }
 
   private static void validateSegment(PipelineSpec.Segment segment) {
-    if (segment.enabled()) {
-      throw ConfigException.notAllowed("segment.enabled", true,
-          "false (pattern and turn-prefix segmentation is not available in this version)");
+    nonEmpty("segment.source_field", segment.sourceField());
+    patterns("segment.instruction_patterns", segment.instructionPatterns());
+    patterns("segment.context_patterns", segment.contextPatterns());
+    patterns("segment.output_patterns", segment.outputPatterns());
+    if (!segment.instructionPatterns().isEmpty() && segment.outputPatterns().isEmpty()) {
+      throw new ConfigException("segment.output_patterns",
+          "value [] is not allowed with instruction_patterns; allowed: one or more regular"
+              + " expressions whose group 1 is an instruction's output");
+    }
+    if (segment.instructionPatterns().isEmpty()
+        && !(segment.outputPatterns().isEmpty() && segment.contextPatterns().isEmpty())) {
+      throw new ConfigException("segment.instruction_patterns",
+          "value [] is not allowed with output or context patterns; allowed: one or more regular"
+              + " expressions whose group 1 is an instruction");
+    }
+    Map<String, List<String>> prefixes = segment.turnPrefixes();
+    for (Map.Entry<String, List<String>> role : prefixes.entrySet()) {
+      String key = "segment.turn_prefixes." + role.getKey();
+      oneOf("segment.turn_prefixes", role.getKey(), List.of("system", "user", "assistant"), "");
+      if (role.getValue() == null || role.getValue().isEmpty()) {
+        throw ConfigException.notAllowed(key, role.getValue(), "a list of line prefixes");
+      }
+      for (String prefix : role.getValue()) {
+        if (prefix == null || prefix.isBlank()) {
+          throw ConfigException.notAllowed(key, role.getValue(), "prefixes that are not blank");
+        }
+      }
+    }
+    if (!prefixes.isEmpty() && !(prefixes.containsKey("user") && prefixes.containsKey("assistant"))) {
+      throw ConfigException.notAllowed("segment.turn_prefixes", prefixes,
+          "{} (no transcripts), or prefixes for both user and assistant (and optionally system)");
+    }
+    if (segment.enabled() && segment.instructionPatterns().isEmpty() && prefixes.isEmpty()) {
+      throw new ConfigException("segment.enabled", "value 'true' cuts nothing; allowed: true with"
+          + " segment.instruction_patterns or segment.turn_prefixes, or false");
+    }
+    atLeast("segment.min_instruction_chars", segment.minInstructionChars(), 0);
+    atLeast("segment.min_output_chars", segment.minOutputChars(), 0);
+  }
+
+  /** Each a regular expression Segment can compile, with a group 1 to capture. */
+  private static void patterns(String key, List<String> patterns) {
+    for (int i = 0; i < patterns.size(); i++) {
+      String pattern = patterns.get(i);
+      String where = key + "[" + i + "]";
+      if (pattern == null || pattern.isEmpty()) {
+        throw ConfigException.notAllowed(where, "", "a regular expression with a capture group");
+      }
+      int groups;
+      try {
+        groups = Segment.pattern(pattern).matcher("").groupCount();
+      } catch (PatternSyntaxException e) {
+        throw ConfigException.notAllowed(where, pattern, "a Java regular expression ("
+            + e.getDescription() + " at index " + e.getIndex() + ")");
+      }
+      if (groups < 1) {
+        throw ConfigException.notAllowed(where, pattern,
+            "a regular expression with a capture group: group 1 is the text it captures");
+      }
     }
   }
 
@@ -346,6 +420,10 @@ public final class SpecLoader {
     validateSignals(quality.signals());
     for (Map.Entry<String, Double> tier : quality.tiers().entrySet()) {
       safeName("quality.tiers", tier.getKey());
+      if (tier.getKey().equals("untiered")) {
+        throw ConfigException.notAllowed("quality.tiers", tier.getKey(),
+            "any other name: 'untiered' is the tier of scores below every threshold");
+      }
       if (tier.getValue() == null || !Double.isFinite(tier.getValue())) {
         throw ConfigException.notAllowed(
             "quality.tiers." + tier.getKey(), tier.getValue(), "a finite score threshold");
@@ -355,8 +433,7 @@ public final class SpecLoader {
       throw new ConfigException("quality.tiers", "tiers are cut from a score: set"
           + " quality.score_field to the record's score field, or quality.heuristics: true");
     }
-    oneOf("quality.dedup", quality.dedup(), List.of("none", "exact"),
-        " (near dedup is not available in this version)");
+    oneOf("quality.dedup", quality.dedup(), List.of("none", "exact", "near"), "");
     if (!(quality.nearThreshold() > 0 && quality.nearThreshold() <= 1)) {
       throw ConfigException.notAllowed(
           "quality.near_threshold", quality.nearThreshold(), "a number in (0, 1]");
@@ -402,6 +479,22 @@ public final class SpecLoader {
           "now, an ISO-8601 date (2025-01-31) or date-time (2025-01-31T00:00:00Z), or epoch"
               + " seconds");
     }
+    Double min = weights.min();
+    Double max = weights.max();
+    if (min != null && !(Double.isFinite(min) && min >= 0)) {
+      throw ConfigException.notAllowed("weights.min", min, "null (no bound) or a finite number >= 0");
+    }
+    if (max != null && !(Double.isFinite(max) && max >= (min == null ? 0 : min))) {
+      throw ConfigException.notAllowed("weights.max", max, "null (no bound) or a finite number >= "
+          + (min == null ? "0" : "weights.min (" + min + ")"));
+    }
+    oneOf("weights.normalize", weights.normalize(), List.of("none", "mean"), "");
+    if (!weights.strategy().isEmpty() && WeightStrategy.find(weights.strategy()).isEmpty()) {
+      throw ConfigException.notAllowed("weights.strategy", weights.strategy(),
+          "\"\" (none), a registered strategy " + WeightStrategy.registered() + ", or the name of a"
+              + " class implementing " + WeightStrategy.class.getName() + " with a public"
+              + " no-argument constructor");
+    }
   }
 
   private static void validateSplit(PipelineSpec.Split split) {
@@ -433,7 +526,7 @@ public final class SpecLoader {
     for (String format : output.formats()) {
       if (!Formats.names().contains(format)) {
         throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names())
-            + " (parquet, csv, tokens and huggingface are not available in this version)");
+            + " (tokens is not available in this version)");
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");

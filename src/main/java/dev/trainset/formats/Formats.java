@@ -1,6 +1,7 @@
 package dev.trainset.formats;
 
 import dev.trainset.config.PipelineSpec;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,18 @@ public final class Formats {
 
   /** Every format name {@code output.formats} may hold. */
   public static List<String> names() {
-    return List.copyOf(REGISTRY.keySet());
+    List<String> names = new ArrayList<>(REGISTRY.keySet());
+    names.add(CsvFormat.NAME);
+    names.addAll(ExampleRecords.FORMATS);
+    return List.copyOf(names);
+  }
+
+  /**
+   * The text format {@code name}; {@code csv} takes its columns from {@code table}. The Parquet
+   * formats ({@link ExampleRecords#FORMATS}) are not text formats and have none.
+   */
+  public static OutputFormat create(String name, PipelineSpec.Output output, ExampleTable table) {
+    return CsvFormat.NAME.equals(name) ? CsvFormat.of(output, table) : create(name, output);
   }
 
   /** The format {@code name}, configured from the {@code output} section. */

@@ -90,7 +90,7 @@ public final class OutputValidation {
       OutputFormat format, List<MatchResult.Metadata> files, String base) {
     FileCheck check = format.fileCheck();
     if (check == null) {
-      return new FormatResult("trainset has no reader for the format '" + format.name() + "'");
+      return notChecked(format.name());
     }
     FormatResult result = new FormatResult(null);
     for (MatchResult.Metadata file : files) {
@@ -114,6 +114,11 @@ public final class OutputValidation {
       }
     }
     return result;
+  }
+
+  /** The result for a format trainset cannot read back. */
+  public static FormatResult notChecked(String format) {
+    return new FormatResult("trainset has no reader for the format '" + format + "'");
   }
 
   /** Compares what was read back with what the run counted (stats.json) for one format. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Json;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class RunStats {
   private final Map<String, Map<String, Long>> strata = new TreeMap<>();
   private final Map<String, Map<String, Long>> formatCounts = new LinkedHashMap<>();
   private final List<String> errors = new ArrayList<>();
+  private final Map<String, Long> segmentation = new LinkedHashMap<>();
+  private final ObjectNode weights = Json.MAPPER.createObjectNode();
 
   private RunStats() {}
 
@@ -46,6 +49,10 @@ public final class RunStats {
         stats.errors.add(line.get("error").asText());
         continue;
       }
+      if (line.has("weights")) {
+        stats.weights.setAll((ObjectNode) line.get("weights"));
+        continue;
+      }
       List<String> key = new ArrayList<>();
       line.get("key").forEach(part -> key.add(part.asText()));
       long count = line.get("count").asLong();
@@ -56,6 +63,8 @@ public final class RunStats {
         case "stratum" -> stats.strata
             .computeIfAbsent(key.get(1), stratum -> zeroes(splitNames))
             .merge(key.get(2), count, Long::sum);
+        case "documents_segmented", "examples_cut" ->
+            stats.segmentation.merge(key.get(0), count, Long::sum);
         case "format" -> stats.formatCounts
             .computeIfAbsent(key.get(1), format -> new LinkedHashMap<>())
             .merge(key.get(2), count, Long::sum);
@@ -70,6 +79,14 @@ public final class RunStats {
     Map<String, Long> map = new LinkedHashMap<>();
     names.forEach(name -> map.put(name, 0L));
     return map;
+  }
+
+  /**
+   * Records the instant freshness was measured against ({@code weights.freshness.reference}, which
+   * may be {@code now}) under {@code weights} in stats.json.
+   */
+  public void setFreshnessReference(Instant reference) {
+    weights.put("freshness_reference", reference.toString());
   }
 
   public long recordsRead() {
@@ -122,6 +139,11 @@ public final class RunStats {
     stats.put("records_read", recordsRead);
     stats.put("examples_exported", examplesExported());
     stats.put("records_rejected", recordsRejected());
+    if (!segmentation.isEmpty()) {
+      // records_read - documents_segmented + examples_cut = examples_exported + records_rejected
+      stats.put("documents_segmented", segmentation.getOrDefault("documents_segmented", 0L));
+      stats.put("examples_cut", segmentation.getOrDefault("examples_cut", 0L));
+    }
     ObjectNode reasons = stats.putObject("rejected_by_reason");
     rejectedByReason.forEach(reasons::put);
     ObjectNode splitCounts = stats.putObject("splits");
@@ -140,6 +162,9 @@ public final class RunStats {
       entry.put("bytes", written.bytes());
       entry.put("invalid", counts.getOrDefault("invalid", 0L));
     });
+    if (!weights.isEmpty()) {
+      stats.set("weights", weights);
+    }
     ArrayNode errorList = stats.putArray("errors");
     errors.forEach(errorList::add);
     return pretty(stats);

@@ -10,10 +10,12 @@ import dev.trainset.transforms.JsonLines;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.ApproximateQuantiles;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Mean;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -23,6 +25,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Counts what a run did, inside the pipeline, so the numbers of {@code stats.json} are exact on
@@ -39,15 +42,26 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
 
   private final String directory;
   private final PCollection<Rejected> rejected;
+  private final @Nullable PCollection<Example> exported;
 
-  private RunTally(String directory, PCollection<Rejected> rejected) {
+  private RunTally(
+      String directory, PCollection<Rejected> rejected, @Nullable PCollection<Example> exported) {
     this.directory = directory;
     this.rejected = rejected;
+    this.exported = exported;
   }
 
   /** Counts the keys and keeps the first errors of {@code rejected}, into {@code directory}. */
   public static RunTally into(String directory, PCollection<Rejected> rejected) {
-    return new RunTally(directory, rejected);
+    return new RunTally(directory, rejected, null);
+  }
+
+  /**
+   * Also describes the weights of the {@code exported} examples: their quartiles (Beam's
+   * ApproximateQuantiles, exact while the input fits its buffers) and mean, each a combine.
+   */
+  public RunTally withWeightsOf(PCollection<Example> exported) {
+    return new RunTally(directory, rejected, exported);
   }
 
   @Override
@@ -68,8 +82,19 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
                 .via((Rejected r) -> r.id() + ": " + r.reason()))
             .apply("FirstErrors", Top.smallest(MAX_ERRORS))
             .apply("ErrorLines", ParDo.of(new ErrorLinesFn()));
-    PCollectionList.of(counts)
-        .and(errors)
+    PCollectionList<String> lines = PCollectionList.of(counts).and(errors);
+    if (exported != null) {
+      PCollection<Double> weights =
+          exported.apply("Weights", MapElements.into(TypeDescriptors.doubles()).via(Example::weight));
+      lines = lines
+          .and(weights
+              .apply("WeightQuartiles", ApproximateQuantiles.globally(QUARTILE_NAMES.size()))
+              .apply("QuartileLines", ParDo.of(new QuartileLinesFn())))
+          .and(weights
+              .apply("MeanWeight", Mean.globally())
+              .apply("MeanLines", ParDo.of(new MeanLinesFn())));
+    }
+    lines
         .apply("Lines", Flatten.pCollections())
         .apply("Keyed", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
@@ -94,6 +119,59 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("error", error);
         out.output(Json.write(line));
+      }
+    }
+  }
+
+  /** The names of the five quantiles of the weights, in order. */
+  static final List<String> QUARTILE_NAMES = List.of("min", "p25", "p50", "p75", "max");
+
+  /** {@code {"weights": {"min", "p25", "p50", "p75", "max"}}}; nothing for no examples. */
+  static final class QuartileLinesFn extends DoFn<List<Double>, String> {
+    @ProcessElement
+    public void process(@Element List<Double> quantiles, OutputReceiver<String> out) {
+      if (quantiles.size() == QUARTILE_NAMES.size()) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        ObjectNode weights = line.putObject("weights");
+        for (int i = 0; i < quantiles.size(); i++) {
+          weights.put(QUARTILE_NAMES.get(i), quantiles.get(i));
+        }
+        out.output(Json.write(line));
+      }
+    }
+  }
+
+  /** {@code {"weights": {"mean"}}}; nothing for no examples (the mean of none is NaN). */
+  static final class MeanLinesFn extends DoFn<Double, String> {
+    @ProcessElement
+    public void process(@Element Double mean, OutputReceiver<String> out) {
+      if (Double.isFinite(mean)) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.putObject("weights").put("mean", mean);
+        out.output(Json.write(line));
+      }
+    }
+  }
+
+  /**
+   * {@code [documents_segmented]} per document Segment cut into blocks and {@code
+   * [examples_cut]} per block, from {@link dev.trainset.transforms.Segment#CUTS}.
+   */
+  public static PTransform<PCollection<Integer>, PCollection<List<String>>> cuts() {
+    return new PTransform<>() {
+      @Override
+      public PCollection<List<String>> expand(PCollection<Integer> cuts) {
+        return cuts.apply(ParDo.of(new CutKeysFn())).setCoder(ListCoder.of(StringUtf8Coder.of()));
+      }
+    };
+  }
+
+  static final class CutKeysFn extends DoFn<Integer, List<String>> {
+    @ProcessElement
+    public void process(@Element Integer blocks, OutputReceiver<List<String>> out) {
+      out.output(List.of("documents_segmented"));
+      for (int i = 0; i < blocks; i++) {
+        out.output(List.of("examples_cut"));
       }
     }
   }

@@ -11,6 +11,7 @@ import dev.trainset.model.RejectedCoder;
 import dev.trainset.model.Timestamps;
 import java.time.Instant;
 import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -27,11 +28,16 @@ import org.apache.beam.sdk.values.TupleTagList;
  *   <li>length: with {@code by_length}, {@code 1 + min(0.5, chars / 2000)} on the output text;
  *   <li>freshness: with {@code freshness.field}, {@code 0.5^(age_days / half_life_days)} against
  *       {@code reference}; a record without the field is not decayed, a date in the future
- *       counts as age 0.
+ *       counts as age 0;
+ *   <li>strategy: with {@code strategy}, the factor of a {@link WeightStrategy} plug-in.
  * </ul>
  *
  * A weight that is not a number, is negative or not finite is refused {@code bad_weight}; a
  * timestamp that cannot be read is refused {@code bad_timestamp}.
+ *
+ * <p>What needs examples rather than documents happens after Segment, in {@link WeighExamples}:
+ * {@code min}/{@code max} clipping, {@code normalize: mean}, and, with segmentation on, the
+ * length factor of each example's own output.
  */
 public final class ComputeWeights extends PTransform<PCollection<Document>, PCollectionTuple> {
   public static final String STAGE = "weights";
@@ -40,15 +46,20 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
   public static final TupleTag<Document> WEIGHTED = new TupleTag<Document>("weighted") {};
 
   private static final double MILLIS_PER_DAY = 86_400_000.0;
+  private static final double MAX_LENGTH_FACTOR = 1.5;
 
   private final PipelineSpec.Weights weights;
   private final PipelineSpec.Fields fields;
   private final Instant reference;
+  private final boolean lengthPerExample;
 
-  private ComputeWeights(PipelineSpec.Weights weights, PipelineSpec.Fields fields, Instant reference) {
+  private ComputeWeights(
+      PipelineSpec.Weights weights, PipelineSpec.Fields fields, Instant reference,
+      boolean lengthPerExample) {
     this.weights = weights;
     this.fields = fields;
     this.reference = reference;
+    this.lengthPerExample = lengthPerExample;
   }
 
   /**
@@ -62,7 +73,15 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
             ? Instant.now()
             : Timestamps.parse(reference)
                 .orElseThrow(() -> new IllegalArgumentException("bad reference " + reference));
-    return new ComputeWeights(weights, fields, instant);
+    return new ComputeWeights(weights, fields, instant, false);
+  }
+
+  /**
+   * With {@code segment.enabled}, weighs the whole document and leaves the length factor to
+   * {@link WeighExamples}, which takes it on the output of each example cut from the document.
+   */
+  public ComputeWeights withSegmentation(PipelineSpec.Segment segment) {
+    return new ComputeWeights(weights, fields, reference, segment.enabled());
   }
 
   /** The instant freshness is measured against. */
@@ -75,7 +94,8 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
     PCollectionTuple weighted =
         documents.apply(
             "Weigh",
-            ParDo.of(new WeighFn(weights, new FieldMapping(fields), reference.toEpochMilli()))
+            ParDo.of(new WeighFn(weights, new FieldMapping(fields), reference.toEpochMilli(),
+                    lengthPerExample))
                 .withOutputTags(WEIGHTED, TupleTagList.of(Rejected.TAG)));
     weighted.get(WEIGHTED).setCoder(DocumentCoder.of());
     weighted.get(Rejected.TAG).setCoder(RejectedCoder.of());
@@ -86,11 +106,24 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
     private final PipelineSpec.Weights weights;
     private final FieldMapping mapping;
     private final long referenceMillis;
+    private final boolean lengthPerExample;
+    private transient @Nullable WeightStrategy strategy;
 
-    WeighFn(PipelineSpec.Weights weights, FieldMapping mapping, long referenceMillis) {
+    WeighFn(PipelineSpec.Weights weights, FieldMapping mapping, long referenceMillis,
+        boolean lengthPerExample) {
       this.weights = weights;
       this.mapping = mapping;
       this.referenceMillis = referenceMillis;
+      this.lengthPerExample = lengthPerExample;
+    }
+
+    @Setup
+    public void setup() {
+      if (!weights.strategy().isEmpty()) {
+        // SpecLoader checked the name, so an absent strategy here is a broken classpath.
+        strategy = WeightStrategy.find(weights.strategy()).orElseThrow(() ->
+            new IllegalStateException("no weight strategy " + weights.strategy() + " on the classpath"));
+      }
     }
 
     @ProcessElement
@@ -109,7 +142,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
         }
       }
       double length = 1.0;
-      if (weights.byLength()) {
+      if (weights.byLength() && !lengthPerExample) {
         Example example = mapping.map(document).example();
         String output = example == null ? "" : example.outputText();
         length = lengthFactor(output.codePointCount(0, output.length()));
@@ -129,11 +162,17 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
           freshness = freshnessFactor(time.get().toEpochMilli(), referenceMillis, decay.halfLifeDays());
         }
       }
-      double weight = explicit * length * freshness;
-      if (!Double.isFinite(weight) || weight < 0) {
-        reject(out, document, "bad_weight", "weight " + weight + " = explicit " + explicit
-            + " x length " + length + " x freshness " + freshness + "; a weight must be finite and"
-            + " >= 0");
+      double custom = strategy == null ? 1.0 : strategy.factor(document);
+      double weight = explicit * length * freshness * custom;
+      // With the length factor still to come, the weight must stay finite under the largest one.
+      boolean lengthToCome = weights.byLength() && lengthPerExample;
+      double largest = lengthToCome ? weight * MAX_LENGTH_FACTOR : weight;
+      if (!Double.isFinite(largest) || weight < 0) {
+        reject(out, document, "bad_weight", "weight " + largest + " = explicit " + explicit
+            + " x length " + (lengthToCome ? "(at most) " + MAX_LENGTH_FACTOR : length)
+            + " x freshness " + freshness
+            + (strategy == null ? "" : " x " + weights.strategy() + " " + custom)
+            + "; a weight must be finite and >= 0");
         return;
       }
       out.get(WEIGHTED).output(document.withWeight(weight));
@@ -147,7 +186,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
 
   /** {@code 1 + min(0.5, chars / 2000)}. */
   static double lengthFactor(int outputChars) {
-    return 1.0 + Math.min(0.5, outputChars / 2000.0);
+    return 1.0 + Math.min(MAX_LENGTH_FACTOR - 1.0, outputChars / 2000.0);
   }
 
   /** {@code 0.5^(age_days / half_life_days)}, with a future time counting as age 0. */

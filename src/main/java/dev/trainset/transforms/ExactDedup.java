@@ -8,6 +8,7 @@ import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -61,23 +62,28 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
    */
   static String contentKey(Example example) {
     StringBuilder key = new StringBuilder();
-    part(key, "system", example.system());
-    switch (example.style()) {
-      case INSTRUCTION -> {
-        part(key, "instruction", example.instruction());
-        part(key, "input", example.input());
-        part(key, "output", example.output());
-      }
-      case CHAT -> example.messages().forEach(turn -> part(key, turn.role(), turn.content()));
-      case TEXT -> part(key, "text", example.text());
-    }
+    // Control characters that normalization neither folds nor drops keep the parts apart.
+    parts(example, (label, text) -> key.append(label).append('\u0001').append(text).append('\u0002'));
     return key.toString();
   }
 
-  private static void part(StringBuilder key, String label, @Nullable String text) {
+  /** Hands each present part of the example to {@code part} as (label, normalized text), in order. */
+  static void parts(Example example, BiConsumer<String, String> part) {
+    part(part, "system", example.system());
+    switch (example.style()) {
+      case INSTRUCTION -> {
+        part(part, "instruction", example.instruction());
+        part(part, "input", example.input());
+        part(part, "output", example.output());
+      }
+      case CHAT -> example.messages().forEach(turn -> part(part, turn.role(), turn.content()));
+      case TEXT -> part(part, "text", example.text());
+    }
+  }
+
+  private static void part(BiConsumer<String, String> part, String label, @Nullable String text) {
     if (text != null) {
-      // Control characters that normalization neither folds nor drops keep the parts apart.
-      key.append(label).append('\u0001').append(normalize(text)).append('\u0002');
+      part.accept(label, normalize(text));
     }
   }
 

@@ -16,7 +16,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The {@code fields} section applied to a record: how FilterQuality, ComputeWeights and Segment
- * see a document as an example.
+ * see a document as an example. With segmentation on, a document is not an example yet: it is
+ * seen as a text example of its {@code segment.source_field}, so length bounds, the empty-output
+ * check, signals and dedup judge the whole text Segment will cut.
  */
 final class FieldMapping implements Serializable {
   static final String MISSING_FIELD = "missing_field";
@@ -49,10 +51,26 @@ final class FieldMapping implements Serializable {
 
   private final PipelineSpec.Fields fields;
   private final Style style;
+  private final @Nullable String sourceField;
 
   FieldMapping(PipelineSpec.Fields fields) {
+    this(fields, (String) null);
+  }
+
+  /** Sees documents through {@code fields}, or as their source text with segmentation on. */
+  FieldMapping(PipelineSpec.Fields fields, PipelineSpec.Segment segment) {
+    this(fields, segment.enabled() ? segment.sourceField() : null);
+  }
+
+  private FieldMapping(PipelineSpec.Fields fields, @Nullable String sourceField) {
     this.fields = fields;
     this.style = Style.named(fields.style());
+    this.sourceField = sourceField;
+  }
+
+  /** The {@code fields} section this mapping applies. */
+  PipelineSpec.Fields fields() {
+    return fields;
   }
 
   /** The document's example: its text fields, weight 1, no metadata. */
@@ -60,20 +78,26 @@ final class FieldMapping implements Serializable {
     JsonNode record = document.fields();
     try {
       Example example =
-          switch (style) {
-            case INSTRUCTION -> Example.instruction(
-                document.id(),
-                nonEmpty(optional(record, fields.system())),
-                required(record, fields.instruction()),
-                orEmpty(optional(record, fields.input())),
-                present(record, fields.output()));
-            case CHAT -> chat(document.id(), record);
-            case TEXT -> Example.text(document.id(), present(record, fields.text()));
-          };
+          sourceField != null
+              ? Example.text(document.id(), present(record, sourceField))
+              : byStyle(document.id(), record);
       return new Mapped(example, "", "");
     } catch (Problem problem) {
       return new Mapped(null, problem.reason, problem.getMessage());
     }
+  }
+
+  private Example byStyle(String id, JsonNode record) throws Problem {
+    return switch (style) {
+      case INSTRUCTION -> Example.instruction(
+          id,
+          nonEmpty(optional(record, fields.system())),
+          required(record, fields.instruction()),
+          orEmpty(optional(record, fields.input())),
+          present(record, fields.output()));
+      case CHAT -> chat(id, record);
+      case TEXT -> Example.text(id, present(record, fields.text()));
+    };
   }
 
   private Example chat(String id, JsonNode record) throws Problem {

@@ -30,9 +30,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Refuses documents that would make poor examples: too short or too long (characters, then
  * tokens), an empty output, heuristic quality signals out of bounds ({@link QualitySignals}),
  * a score (explicit, else the heuristic one) under {@code min_score}; then drops exact duplicates of
- * normalized content, keeping one deterministic survivor. Documents are judged through the
+ * normalized content ({@link ExactDedup}) and, with {@code dedup: near}, near-duplicates ({@link
+ * NearDedup}), keeping one deterministic survivor of each. Documents are judged through the
  * {@code fields} mapping; a record the mapping cannot read is refused {@code missing_field} or
- * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded.
+ * {@code bad_field}. With {@code tiers}, a kept document's {@code quality_tier} is recorded. With
+ * segmentation on, the whole {@code segment.source_field} text is judged (see {@link
+ * #withSegmentation}).
  */
 public final class FilterQuality extends PTransform<PCollection<Document>, PCollectionTuple> {
   public static final String STAGE = "quality";
@@ -49,22 +52,36 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
   /** The annotation holding the document's tier when {@code tiers} is set. */
   public static final String QUALITY_TIER = "quality_tier";
 
-  private final PipelineSpec.Quality quality;
-  private final PipelineSpec.Fields fields;
+  /**
+   * The tier of a score below every threshold, so that with {@code partition_by: [quality_tier]}
+   * those examples get a folder of their own, named for what they are.
+   */
+  public static final String UNTIERED = "untiered";
 
-  private FilterQuality(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
+  private final PipelineSpec.Quality quality;
+  private final FieldMapping mapping;
+
+  private FilterQuality(PipelineSpec.Quality quality, FieldMapping mapping) {
     this.quality = quality;
-    this.fields = fields;
+    this.mapping = mapping;
   }
 
   /** Filters by {@code quality}, seeing records through {@code fields}. */
   public static FilterQuality of(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
-    return new FilterQuality(quality, fields);
+    return new FilterQuality(quality, new FieldMapping(fields));
+  }
+
+  /**
+   * With {@code segment.enabled}, judges each document as the text Segment will cut, since it has
+   * no instruction or output yet: the bounds apply to the source text, and a document is not
+   * refused for lacking an {@code output} field.
+   */
+  public FilterQuality withSegmentation(PipelineSpec.Segment segment) {
+    return new FilterQuality(quality, new FieldMapping(mapping.fields(), segment));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Document> documents) {
-    FieldMapping mapping = new FieldMapping(fields);
     PCollectionTuple checked =
         documents.apply(
             "CheckBounds",
@@ -76,11 +93,16 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
       return checked;
     }
     PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping));
-    PCollection<Rejected> rejected =
-        PCollectionList.of(checked.get(Rejected.TAG))
-            .and(deduped.get(Rejected.TAG))
-            .apply("Rejected", Flatten.pCollections());
-    return PCollectionTuple.of(KEPT, deduped.get(KEPT)).and(Rejected.TAG, rejected);
+    PCollectionList<Rejected> rejected =
+        PCollectionList.of(checked.get(Rejected.TAG)).and(deduped.get(Rejected.TAG));
+    if (quality.dedup().equals("near")) {
+      // Exact copies first: they are cheaper to find and keep their own reason.
+      deduped = deduped.get(KEPT)
+          .apply("DropNearDuplicates", new NearDedup(mapping, quality.nearThreshold()));
+      rejected = rejected.and(deduped.get(Rejected.TAG));
+    }
+    return PCollectionTuple.of(KEPT, deduped.get(KEPT))
+        .and(Rejected.TAG, rejected.apply("Rejected", Flatten.pCollections()));
   }
 
   /** The per-document checks: mapping, lengths, empty output, tokens, score and tier. */
@@ -165,9 +187,9 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
           reject(out, document, "low_score", score + " < min_score " + quality.minScore());
           return;
         }
-        String tier = tierOf(score, quality.tiers());
-        if (tier != null) {
-          kept = kept.withAnnotation(QUALITY_TIER, TextNode.valueOf(tier));
+        if (!quality.tiers().isEmpty()) {
+          String tier = tierOf(score, quality.tiers());
+          kept = kept.withAnnotation(QUALITY_TIER, TextNode.valueOf(tier == null ? UNTIERED : tier));
         }
       }
       out.get(KEPT).output(kept);

@@ -2,6 +2,9 @@ package dev.trainset.transforms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.CsvFormat;
+import dev.trainset.formats.ExampleRecords;
+import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
 import dev.trainset.model.Example;
@@ -26,11 +29,13 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -42,8 +47,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
  * output, and is still written in the other formats.
  *
- * <p>All formats are encoded in one pass and written by one dynamic-destination write, so adding
- * a format adds no pass over the data.
+ * <p>All text formats are encoded in one pass and written by one dynamic-destination write, so
+ * adding a format adds no pass over the data. The Parquet formats (parquet, huggingface) have their
+ * own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file write,
+ * {@link WriteCombinedCsv}.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
@@ -64,23 +71,38 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
 
   private final PipelineSpec.Output output;
   private final String directory;
+  private final @Nullable ExampleTable table;
 
-  private WriteFormats(PipelineSpec.Output output, String directory) {
+  private WriteFormats(PipelineSpec.Output output, String directory, @Nullable ExampleTable table) {
     this.output = output;
     this.directory = directory;
+    this.table = table;
   }
 
   /** Writes as {@code output} says into {@code directory} (not {@code output.dir}: the caller
    * chooses, so that a run can write to a staging folder and publish on success). */
   public static WriteFormats to(PipelineSpec.Output output, String directory) {
-    return new WriteFormats(output, directory);
+    return new WriteFormats(output, directory, null);
+  }
+
+  /** The columns of the tabular formats (csv, parquet, huggingface); they need it. */
+  public WriteFormats withTable(ExampleTable table) {
+    return new WriteFormats(output, directory, table);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Example> examples) {
+    boolean tabular = output.formats().stream()
+        .anyMatch(name -> name.equals(CsvFormat.NAME) || ExampleRecords.FORMATS.contains(name));
+    if (tabular && table == null) {
+      throw new IllegalArgumentException(
+          "csv, parquet and huggingface need the table's columns: call withTable");
+    }
     Map<String, OutputFormat> formats = new LinkedHashMap<>();
     for (String name : output.formats()) {
-      formats.put(name, Formats.create(name, output));
+      if (!ExampleRecords.FORMATS.contains(name)) {
+        formats.put(name, Formats.create(name, output, table));
+      }
     }
     PCollectionTuple encoded =
         examples.apply(
@@ -104,9 +126,40 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
             .withNaming(dest -> new ShardNaming(dest, formats.get(formatOf(dest)).extension()))
             .withCompression(compression(output.compression()));
     encoded.get(ENCODED).apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
-    encoded.get(VALIDATION).apply("WriteValidation", JsonLines.to(directory + "/_validation"));
-    return PCollectionTuple.of(WRITTEN, encoded.get(WRITTEN))
-        .and(VALIDATION, encoded.get(VALIDATION));
+    PCollection<KV<String, String>> written = encoded.get(WRITTEN);
+    PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
+    if (formats.containsKey(CsvFormat.NAME)) {
+      examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
+          (CsvFormat) formats.get(CsvFormat.NAME), directory, compression(output.compression())));
+    }
+    if (output.formats().stream().anyMatch(ExampleRecords.FORMATS::contains)) {
+      PCollectionTuple parquet = examples.apply("WriteParquet", WriteParquet.to(output, table, directory));
+      written = PCollectionList.of(written).and(parquet.get(WRITTEN))
+          .apply("AllWritten", Flatten.pCollections());
+      validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
+          .apply("AllValidation", Flatten.pCollections());
+    }
+    validation.apply("WriteValidation", JsonLines.to(directory + "/_validation"));
+    return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation);
+  }
+
+  /** The Hive folders of {@code partitionBy} for the example: {@code key=value/...}, or empty. */
+  static String partitionFolders(Example example, List<String> partitionBy) {
+    StringBuilder partition = new StringBuilder();
+    for (String key : partitionBy) {
+      partition.append(key).append('=').append(partitionValue(example.lookupText(key))).append('/');
+    }
+    return partition.toString();
+  }
+
+  /** The {@code _validation} line of an example {@code format} could not represent. */
+  static String invalidLine(String format, Example example, String problem) {
+    ObjectNode line = Json.MAPPER.createObjectNode();
+    line.put("id", example.id());
+    line.put("format", format);
+    line.put("split", example.split());
+    line.put("reason", problem);
+    return Json.write(line);
   }
 
   static Compression compression(String name) {
@@ -150,31 +203,19 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
 
     @ProcessElement
     public void process(@Element Example example, MultiOutputReceiver out) {
-      StringBuilder partition = new StringBuilder();
-      for (String key : partitionBy) {
-        partition.append(key).append('=').append(partitionValue(example.lookupText(key))).append('/');
-      }
-      String place = partition + example.split();
+      String place = partitionFolders(example, partitionBy) + example.split();
       LocalProgress.exported();
       for (OutputFormat format : formats.values()) {
         String problem = format.unrepresentable(example);
         if (problem != null) {
           Metrics.counter("trainset.invalid", format.name()).inc();
-          out.get(VALIDATION).output(KV.of(format.name(), invalidLine(format, example, problem)));
+          out.get(VALIDATION)
+              .output(KV.of(format.name(), invalidLine(format.name(), example, problem)));
         } else {
           out.get(ENCODED).output(KV.of(format.name() + "/" + place, format.encode(example)));
           out.get(WRITTEN).output(KV.of(format.name(), example.split()));
         }
       }
-    }
-
-    private static String invalidLine(OutputFormat format, Example example, String problem) {
-      ObjectNode line = Json.MAPPER.createObjectNode();
-      line.put("id", example.id());
-      line.put("format", format.name());
-      line.put("split", example.split());
-      line.put("reason", problem);
-      return Json.write(line);
     }
   }
 

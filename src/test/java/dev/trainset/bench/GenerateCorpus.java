@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * {@code java.util.Random(SEED)} (default 42), so the same seed gives a byte-identical file. The
  * corpus has six categories with skewed frequencies, outputs from a few words to about 2,000
  * characters (log-normal), about 5% duplicates that differ only in case and white space, about
- * 0.5% records with a missing or empty output and about 0.1% malformed lines.
+ * 3% near copies with one word of the output changed (what near dedup is for; exact dedup keeps
+ * them), about 0.5% records with a missing or empty output and about 0.1% malformed lines.
  *
  * <p>At the end it prints one line, {@code corpus: records=... expected_duplicates=...}, with the
  * counts a pipeline using exact dedup and {@code skip_empty_output} should report. Expected
@@ -52,6 +53,7 @@ public final class GenerateCorpus {
   private static final double[] SOURCE_SHARE = {0.45, 0.25, 0.15, 0.10, 0.05};
 
   private static final double DUPLICATE_RATE = 0.05;
+  private static final double NEAR_COPY_RATE = 0.03;
   private static final double NO_OUTPUT_RATE = 0.005;
   private static final double MALFORMED_RATE = 0.001;
   /** Records a duplicate may copy: the most recent ones, so memory stays bounded. */
@@ -117,6 +119,7 @@ public final class GenerateCorpus {
   private static final class Tally {
     long records;
     long planted;
+    long plantedNear;
     long missingOutput;
     long emptyOutput;
     long parseErrors;
@@ -127,6 +130,7 @@ public final class GenerateCorpus {
       long rejected = missingOutput + emptyOutput + parseErrors + notObjects + expectedDuplicates;
       return "corpus: records=" + records
           + " planted_duplicates=" + planted
+          + " planted_near_copies=" + plantedNear
           + " expected_duplicates=" + expectedDuplicates
           + " missing_output=" + missingOutput
           + " empty_output=" + emptyOutput
@@ -174,6 +178,10 @@ public final class GenerateCorpus {
         if (roll < MALFORMED_RATE + NO_OUTPUT_RATE + DUPLICATE_RATE && !pool.isEmpty()) {
           content = perturb(pool.get(random.nextInt(pool.size())));
           tally.planted++;
+        } else if (roll < MALFORMED_RATE + NO_OUTPUT_RATE + DUPLICATE_RATE + NEAR_COPY_RATE
+            && !pool.isEmpty()) {
+          content = nearCopy(pool.get(random.nextInt(pool.size())));
+          tally.plantedNear++;
         } else {
           content = fresh();
           if (pool.size() < POOL_SIZE) {
@@ -420,6 +428,16 @@ public final class GenerateCorpus {
         perturbText(original.output()),
         original.category());
   }
+
+  /** The same content with one word of the output replaced: a near copy, not an exact one. */
+  private Content nearCopy(Content original) {
+    String[] words = original.output().split(" ");
+    words[random.nextInt(words.length)] = NEAR_COPY_WORDS[random.nextInt(NEAR_COPY_WORDS.length)];
+    return new Content(
+        original.instruction(), original.input(), String.join(" ", words), original.category());
+  }
+
+  private static final String[] NEAR_COPY_WORDS = {"indeed", "namely", "roughly", "often", "also"};
 
   private String perturbText(String text) {
     if (text.isEmpty()) {

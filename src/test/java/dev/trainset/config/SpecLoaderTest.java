@@ -46,7 +46,8 @@ class SpecLoaderTest {
             "exact", 0.8),
         spec.quality());
     assertEquals(
-        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now")),
+        new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now"),
+            null, null, "none", ""),
         spec.weights());
     assertEquals(new PipelineSpec.Split(
         Map.of("train", 0.8, "validation", 0.1, "test", 0.1), "", "", 42), spec.split());
@@ -65,6 +66,7 @@ class SpecLoaderTest {
     assertEquals(new PipelineSpec.Chatml("", true), output.chatml());
     assertEquals(new PipelineSpec.Alpaca(false), output.alpaca());
     assertEquals(new PipelineSpec.Parquet("snappy"), output.parquet());
+    assertEquals(new PipelineSpec.Csv(true, false), output.csv());
     assertEquals(new PipelineSpec.Text("\n---\n", true, 0), output.text());
     assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
     assertEquals(new PipelineSpec.Openai(65536, "o200k_base"), output.openai());
@@ -73,6 +75,8 @@ class SpecLoaderTest {
     assertEquals(
         Map.of("user", List.of("User:", "Human:"), "assistant", List.of("Assistant:", "AI:")),
         spec.segment().turnPrefixes());
+    assertEquals(new PipelineSpec.Segment(false, "text", List.of(), List.of(), List.of(),
+        spec.segment().turnPrefixes(), 10, 20, true), spec.segment());
   }
 
   @Test
@@ -294,11 +298,25 @@ class SpecLoaderTest {
   }
 
   @Test
-  void refusesNearDedupAsNotAvailableYet() {
+  void refusesADedupModeOutsideTheEnum() {
     assertRefused("quality.dedup",
-        "quality.dedup: value 'near' is not allowed; allowed: none, exact (near dedup is not"
-            + " available in this version)",
-        INPUT + "quality: {dedup: near}");
+        "quality.dedup: value 'fuzzy' is not allowed; allowed: none, exact, near",
+        INPUT + "quality: {dedup: fuzzy}");
+  }
+
+  @Test
+  void refusesATierNamedLikeTheTierBelowAllTiers() {
+    assertRefused("quality.tiers",
+        "quality.tiers: value 'untiered' is not allowed; allowed: any other name: 'untiered' is"
+            + " the tier of scores below every threshold",
+        INPUT + "quality: {score_field: s, tiers: {high: 0.8, untiered: 0.1}}");
+  }
+
+  @Test
+  void refusesANearThresholdOutsideTheUnitInterval() {
+    assertRefused("quality.near_threshold",
+        "quality.near_threshold: value '1.5' is not allowed; allowed: a number in (0, 1]",
+        INPUT + "quality: {dedup: near, near_threshold: 1.5}");
   }
 
   @Test
@@ -312,9 +330,42 @@ class SpecLoaderTest {
   void refusesAnUnknownOutputFormat() {
     assertRefused("output.formats",
         "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text,"
-            + " sharegpt, openai, anthropic, prompt_completion (parquet, csv, tokens and huggingface"
-            + " are not available in this version)",
+            + " sharegpt, openai, anthropic, prompt_completion, csv, parquet, huggingface (tokens is"
+            + " not available in this version)",
         INPUT + "output: {formats: [jsonl, jsonlines]}");
+  }
+
+  @Test
+  void acceptsTheTabularFormatsAndTheirKeys() {
+    PipelineSpec.Output output = load(INPUT + "output: {formats: [parquet, huggingface, csv],"
+        + " parquet: {compression: zstd}, csv: {flatten: false, neutralize_formulas: true}}").output();
+    assertEquals(List.of("parquet", "huggingface", "csv"), output.formats());
+    assertEquals(new PipelineSpec.Parquet("zstd"), output.parquet());
+    assertEquals(new PipelineSpec.Csv(false, true), output.csv());
+  }
+
+  @Test
+  void refusesAParquetCompressionOutsideTheEnum() {
+    assertRefused("output.parquet.compression",
+        "output.parquet.compression: value 'lz4' is not allowed; allowed: snappy, zstd, gzip, none",
+        INPUT + "output: {formats: [parquet], parquet: {compression: lz4}}");
+  }
+
+  @Test
+  void refusesANeutralizeFormulasThatIsNotABoolean() {
+    assertRefused("output.csv.neutralize_formulas",
+        "output.csv.neutralize_formulas: value 'sometimes' is not allowed; expected true or false",
+        INPUT + "output: {formats: [csv], csv: {neutralize_formulas: sometimes}}");
+  }
+
+  @Test
+  void refusesASplitNameTheHubCannotTakeWithHuggingface() {
+    String yaml = INPUT + "split: {ratios: {train: 0.9, dev-set: 0.1}}\n";
+    assertRefused("split.ratios",
+        "split.ratios: value 'dev-set' is not allowed; allowed: with output format huggingface,"
+            + " split names of letters, digits and '_', joined by '.' (as the Hub names splits)",
+        yaml + "output: {formats: [jsonl, huggingface]}");
+    assertEquals(List.of("jsonl"), load(yaml).output().formats());
   }
 
   @Test
@@ -439,5 +490,117 @@ class SpecLoaderTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=-1")));
     assertEquals("output.openai.max_tokens", e.key());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Segmentation and weights
+
+  private static final String SEGMENT = INPUT + "segment: {enabled: true,"
+      + " instruction_patterns: ['^Q: (.+)$'], output_patterns: ['^A: (.+)$']}\n";
+
+  @Test
+  void acceptsSegmentationWithPatternsOrTurnPrefixes() {
+    PipelineSpec spec = load(SEGMENT, "segment.context_extraction=false");
+    assertEquals(new PipelineSpec.Segment(true, "text", List.of("^Q: (.+)$"), List.of(),
+        List.of("^A: (.+)$"), spec.segment().turnPrefixes(), 10, 20, false), spec.segment());
+    assertEquals(true, load(INPUT + "segment: {enabled: true}").segment().enabled());
+  }
+
+  @Test
+  void refusesABadRegexNamingThePattern() {
+    assertRefused("segment.output_patterns[1]",
+        "segment.output_patterns[1]: value '^A: (.+$' is not allowed; allowed: a Java regular"
+            + " expression (Unclosed group at index 8)",
+        SEGMENT, "segment.output_patterns=['^A: (.+)$', '^A: (.+$']");
+  }
+
+  @Test
+  void refusesAPatternWithoutACaptureGroup() {
+    assertRefused("segment.instruction_patterns[0]",
+        "segment.instruction_patterns[0]: value '^Q: .+$' is not allowed; allowed: a regular"
+            + " expression with a capture group: group 1 is the text it captures",
+        SEGMENT, "segment.instruction_patterns=['^Q: .+$']");
+  }
+
+  @Test
+  void refusesInstructionPatternsWithoutOutputPatternsAndTheReverse() {
+    assertRefused("segment.output_patterns",
+        "segment.output_patterns: value [] is not allowed with instruction_patterns; allowed: one"
+            + " or more regular expressions whose group 1 is an instruction's output",
+        SEGMENT, "segment.output_patterns=[]");
+    assertRefused("segment.instruction_patterns",
+        "segment.instruction_patterns: value [] is not allowed with output or context patterns;"
+            + " allowed: one or more regular expressions whose group 1 is an instruction",
+        SEGMENT, "segment.instruction_patterns=[]");
+  }
+
+  @Test
+  void refusesTurnPrefixesOfUnknownRolesOrWithoutBothSides() {
+    assertRefused("segment.turn_prefixes",
+        "segment.turn_prefixes: value 'bot' is not allowed; allowed: system, user, assistant",
+        SEGMENT, "segment.turn_prefixes={user: ['U:'], bot: ['B:']}");
+    assertRefused("segment.turn_prefixes",
+        "segment.turn_prefixes: value '{user=[U:]}' is not allowed; allowed: {} (no transcripts),"
+            + " or prefixes for both user and assistant (and optionally system)",
+        SEGMENT, "segment.turn_prefixes={user: ['U:']}");
+    assertRefused("segment.turn_prefixes.user",
+        "segment.turn_prefixes.user: value '[U:,  ]' is not allowed; allowed: prefixes that are"
+            + " not blank",
+        SEGMENT, "segment.turn_prefixes={user: ['U:', ' '], assistant: ['A:']}");
+  }
+
+  @Test
+  void refusesSegmentationThatCutsNothing() {
+    assertRefused("segment.enabled",
+        "segment.enabled: value 'true' cuts nothing; allowed: true with"
+            + " segment.instruction_patterns or segment.turn_prefixes, or false",
+        INPUT + "segment: {enabled: true, turn_prefixes: {}}");
+  }
+
+  @Test
+  void refusesNegativeSegmentMinimums() {
+    assertRefused("segment.min_output_chars",
+        "segment.min_output_chars: value '-1' is not allowed; allowed: a whole number >= 0",
+        SEGMENT, "segment.min_output_chars=-1");
+  }
+
+  @Test
+  void acceptsClippingNormalizationAndAStrategy() {
+    PipelineSpec spec = load(INPUT + "weights: {min: 0.1, max: 5, normalize: mean,"
+        + " strategy: votes}");
+    assertEquals(new PipelineSpec.Weights("", 1.0, false,
+        new PipelineSpec.Freshness("", 365, "now"), 0.1, 5.0, "mean", "votes"), spec.weights());
+  }
+
+  @Test
+  void refusesClippingBoundsOutOfOrderOrNegative() {
+    assertRefused("weights.max",
+        "weights.max: value '0.5' is not allowed; allowed: null (no bound) or a finite number >="
+            + " weights.min (1.0)",
+        INPUT + "weights: {min: 1, max: 0.5}");
+    assertRefused("weights.min",
+        "weights.min: value '-1.0' is not allowed; allowed: null (no bound) or a finite number"
+            + " >= 0",
+        INPUT + "weights: {min: -1}");
+  }
+
+  @Test
+  void refusesANormalizationOutsideTheEnum() {
+    assertRefused("weights.normalize",
+        "weights.normalize: value 'sum' is not allowed; allowed: none, mean",
+        INPUT + "weights: {normalize: sum}");
+  }
+
+  @Test
+  void refusesAStrategyThatIsNeitherRegisteredNorAStrategyClass() {
+    String allowed = "\"\" (none), a registered strategy [votes], or the name of a class"
+        + " implementing dev.trainset.transforms.WeightStrategy with a public no-argument"
+        + " constructor";
+    assertRefused("weights.strategy",
+        "weights.strategy: value 'popularity' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {strategy: popularity}");
+    assertRefused("weights.strategy",
+        "weights.strategy: value 'java.lang.String' is not allowed; allowed: " + allowed,
+        INPUT + "weights: {strategy: java.lang.String}");
   }
 }

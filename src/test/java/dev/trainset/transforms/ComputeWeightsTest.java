@@ -132,4 +132,48 @@ public class ComputeWeightsTest {
     Instant reference = ComputeWeights.of(now.weights(), now.fields()).reference();
     assertEquals(true, !reference.isBefore(before) && !reference.isAfter(Instant.now()));
   }
+
+  @Test
+  public void aPlugInStrategyFoundByNameOrClassMultipliesIn() {
+    PipelineSpec byName = spec("weights: {field: importance, strategy: votes}");
+    PipelineSpec byClass = spec("weights: {strategy: dev.trainset.transforms.VotesWeight}");
+    Document voted = withOutput("voted", "A", ", \"importance\": 2, \"votes\": 5");
+    Document unvoted = withOutput("unvoted", "A", "");
+    Document downvoted = withOutput("down", "A", ", \"votes\": -20");
+
+    PCollectionTuple named = weigh(byName, voted, unvoted, downvoted);
+    PCollectionTuple classed = pipeline
+        .apply("Again", Create.of(List.of(voted)).withCoder(DocumentCoder.of()))
+        .apply("ByClass", ComputeWeights.of(byClass.weights(), byClass.fields()));
+
+    PAssert.that(named.get(ComputeWeights.WEIGHTED))
+        .containsInAnyOrder(voted.withWeight(3.0), unvoted.withWeight(1.0));
+    PAssert.that(named.get(Rejected.TAG))
+        .containsInAnyOrder(Rejected.of(downvoted, "weights", "bad_weight", "weight -1.0 ="
+            + " explicit 1.0 x length 1.0 x freshness 1.0 x votes -1.0; a weight must be finite"
+            + " and >= 0"));
+    PAssert.that(classed.get(ComputeWeights.WEIGHTED)).containsInAnyOrder(voted.withWeight(1.5));
+    pipeline.run();
+  }
+
+  @Test
+  public void withSegmentationTheDocumentIsWeighedWithoutItsLengthFactor() {
+    PipelineSpec spec = spec("weights: {field: importance, by_length: true}\n"
+        + "segment: {enabled: true, source_field: body, instruction_patterns: ['^Q: (.+)$'],"
+        + " output_patterns: ['^A: (.+)$']}");
+    Document long1 = doc("long", "{\"body\": \"" + "x".repeat(1000) + "\", \"importance\": 2}");
+    // Finite as a document, but not under the largest length factor a segment could get.
+    Document huge = doc("huge", "{\"body\": \"Q: q\", \"importance\": 1.5e308}");
+
+    PCollectionTuple out = pipeline
+        .apply(Create.of(List.of(long1, huge)).withCoder(DocumentCoder.of()))
+        .apply(ComputeWeights.of(spec.weights(), spec.fields()).withSegmentation(spec.segment()));
+
+    PAssert.that(out.get(ComputeWeights.WEIGHTED)).containsInAnyOrder(long1.withWeight(2.0));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(Rejected.of(huge, "weights", "bad_weight", "weight Infinity ="
+            + " explicit 1.5E308 x length (at most) 1.5 x freshness 1.0; a weight must be finite"
+            + " and >= 0"));
+    pipeline.run();
+  }
 }

@@ -93,7 +93,7 @@ public class FilterQualityTest {
         .containsInAnyOrder(
             high.withAnnotation("quality_tier", TextNode.valueOf("high")),
             medium.withAnnotation("quality_tier", TextNode.valueOf("medium")),
-            untiered);
+            untiered.withAnnotation("quality_tier", TextNode.valueOf("untiered")));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
             Rejected.of(low, "quality", "low_score", "0.49 < min_score 0.5"),
@@ -223,6 +223,32 @@ public class FilterQualityTest {
 
     PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(one, two);
     PAssert.that(out.get(Rejected.TAG)).empty();
+    pipeline.run();
+  }
+
+  @Test
+  public void withSegmentationTheWholeSourceTextIsJudgedAndNoOutputFieldIsNeeded() {
+    PipelineSpec spec = spec("quality: {min_chars: 20, max_chars: 80}\n"
+        + "segment: {enabled: true, source_field: page, instruction_patterns: ['^Q: (.+)$'],"
+        + " output_patterns: ['^A: (.+)$']}");
+    Document faq = doc("faq", "{\"page\": \"Q: Is it open?\\nA: Yes, every day.\"}");
+    Document copy = doc("faq-copy", 2, "{\"page\": \"q: is it  open?\\nA: yes, every day.\"}");
+    Document shortPage = doc("short", "{\"page\": \"Q: Hm?\\nA: No.\"}");
+    Document longPage = doc("long", "{\"page\": \"" + "Q: x?\\nA: y.\\n".repeat(10) + "\"}");
+    Document noPage = doc("none", "{\"instruction\": \"Q\", \"output\": \"A long enough answer.\"}");
+
+    PCollectionTuple out = pipeline
+        .apply(Create.of(java.util.List.of(faq, copy, shortPage, longPage, noPage))
+            .withCoder(DocumentCoder.of()))
+        .apply(FilterQuality.of(spec.quality(), spec.fields()).withSegmentation(spec.segment()));
+
+    PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(faq);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            Rejected.of(copy, "quality", "duplicate", "duplicate of faq (test:1)"),
+            Rejected.of(shortPage, "quality", "too_short", "13 chars < min_chars 20"),
+            Rejected.of(longPage, "quality", "too_long", "120 chars > max_chars 80"),
+            Rejected.of(noPage, "quality", "missing_field", "no 'page' field in the record"));
     pipeline.run();
   }
 }

@@ -2,6 +2,8 @@ package dev.trainset.transforms;
 
 import static dev.trainset.testing.Fixtures.doc;
 import static dev.trainset.testing.Fixtures.spec;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -12,9 +14,13 @@ import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
 import dev.trainset.model.Message;
 import dev.trainset.model.Rejected;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -145,5 +151,222 @@ public class SegmentTest {
                 "'messages[0]' has role 'tool'; allowed: system, user, assistant (or human, gpt)"),
             Rejected.of(notAList, "segment", "bad_field", "'messages' is not a list of messages"));
     pipeline.run();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Segmentation: documents cut into many examples
+
+  /** Q:/A: blocks in the {@code body} field; answers run to the next question. */
+  private static final String FAQ_KEYS = "enabled: true, source_field: body,"
+      + " instruction_patterns: ['^Q:\\s*(.+)$'],"
+      + " output_patterns: ['(?s)^A:\\s*(.+?)(?=^Q:|\\z)'],"
+      + " min_instruction_chars: 5, min_output_chars: 5";
+  private static final String FAQ = "segment: {" + FAQ_KEYS + "}\n";
+
+  private static Segment segmenting(PipelineSpec spec) {
+    return Segment.of(spec.fields()).withSegmentation(spec.segment());
+  }
+
+  /** The metadata Segment gives block {@code index} of {@code source}, after {@code first}. */
+  private static Map<String, JsonNode> provenance(String source, int index, Object... first) {
+    Map<String, JsonNode> metadata = map(first);
+    metadata.put("source_id", TextNode.valueOf(source));
+    metadata.put("segment_index", IntNode.valueOf(index));
+    return metadata;
+  }
+
+  @Test
+  public void cutsSeveralQuestionAnswerBlocksOfOneDocumentInOrder() {
+    PipelineSpec spec = spec(FAQ + "fields: {metadata: [topic]}");
+    Document faq = doc("faq-1", "{\"topic\": \"account\", \"body\": \"Account FAQ\\n\\n"
+            + "Q: How do I reset my password?\\nA: Open Settings, choose Security and press"
+            + " Reset.\\n\\nQ: Can I change my username?\\nA: Yes, once every 30 days,\\nfrom the"
+            + " Profile page.\\n\"}")
+        .withWeight(2.0)
+        .withAnnotation("quality_tier", TextNode.valueOf("high"));
+
+    PCollectionTuple out = segment(segmenting(spec), faq);
+
+    PAssert.that(out.get(Segment.EXAMPLES))
+        .containsInAnyOrder(
+            Example.instruction("faq-1#0", null, "How do I reset my password?", "",
+                    "Open Settings, choose Security and press Reset.")
+                .withWeight(2.0)
+                .withMetadata(provenance("faq-1", 0, "topic", TextNode.valueOf("account"),
+                    "quality_tier", TextNode.valueOf("high"))),
+            Example.instruction("faq-1#1", null, "Can I change my username?", "",
+                    "Yes, once every 30 days,\nfrom the Profile page.")
+                .withWeight(2.0)
+                .withMetadata(provenance("faq-1", 1, "topic", TextNode.valueOf("account"),
+                    "quality_tier", TextNode.valueOf("high"))));
+    PAssert.that(out.get(Rejected.TAG)).empty();
+    PAssert.that(out.get(Segment.CUTS)).containsInAnyOrder(2);
+    pipeline.run();
+  }
+
+  @Test
+  public void taskResponseBlocksTakeTheirInputFromAContextPatternElseTheTextBetween() {
+    String tasks = "segment: {enabled: true, source_field: body,"
+        + " instruction_patterns: ['^Task:\\s*(.+)$', '^Instruction:\\s*(.+)$'],"
+        + " context_patterns: ['^Context:\\s*(.+)$'],"
+        + " output_patterns: ['(?s)^Response:\\s*(.+?)(?=^Task:|^Instruction:|\\z)'],"
+        + " min_instruction_chars: 5, min_output_chars: 5}\n";
+    PipelineSpec extracting = spec(tasks);
+    PipelineSpec notExtracting = spec(tasks.replace("}\n", ", context_extraction: false}\n"));
+    Document document = doc("tasks", "{\"body\": \"Task: Summarize the note below.\\n"
+        + "Context: The meeting moved to Friday at 10.\\nResponse: The meeting is now on Friday"
+        + " at 10.\\nInstruction: Translate into French.\\nGood morning, everyone.\\n"
+        + "Response: Bonjour à tous.\\n\"}");
+
+    PCollectionTuple out = segment(segmenting(extracting), document);
+    PCollectionTuple plain = pipeline
+        .apply("Again", Create.of(List.of(document)).withCoder(DocumentCoder.of()))
+        .apply("SegmentWithoutExtraction", segmenting(notExtracting));
+
+    PAssert.that(out.get(Segment.EXAMPLES))
+        .containsInAnyOrder(
+            Example.instruction("tasks#0", null, "Summarize the note below.",
+                    "The meeting moved to Friday at 10.", "The meeting is now on Friday at 10.")
+                .withMetadata(provenance("tasks", 0)),
+            Example.instruction("tasks#1", null, "Translate into French.",
+                    "Good morning, everyone.", "Bonjour à tous.")
+                .withMetadata(provenance("tasks", 1)));
+    PAssert.that(plain.get(Segment.EXAMPLES))
+        .containsInAnyOrder(
+            Example.instruction("tasks#0", null, "Summarize the note below.",
+                    "The meeting moved to Friday at 10.", "The meeting is now on Friday at 10.")
+                .withMetadata(provenance("tasks", 0)),
+            Example.instruction("tasks#1", null, "Translate into French.", "", "Bonjour à tous.")
+                .withMetadata(provenance("tasks", 1)));
+    PAssert.that(out.get(Rejected.TAG)).empty();
+    pipeline.run();
+  }
+
+  @Test
+  public void aTranscriptBecomesOneMultiTurnChatWithItsSystemLine() {
+    PipelineSpec spec = spec("segment: {" + FAQ_KEYS + ", turn_prefixes: {system: ['System:'],"
+        + " user: ['User:', 'Human:'], assistant: ['Assistant:', 'AI:']}}");
+    Document transcript = doc("chat-1", "{\"body\": \"Support chat, 2 March\\n"
+        + "System: You are a billing assistant.\\nUser: I was charged twice.\\n"
+        + "Assistant: Sorry about that. I see two charges on May 1.\\n"
+        + "  The second one is a pre-authorization.\\nUser: When will it disappear?\\n"
+        + "AI: Within five business days.\\nHuman: Thanks!\\nHuman: Anything else I should do?\\n"
+        + "Assistant: No, nothing else is needed.\\n\"}");
+
+    PCollectionTuple out = segment(segmenting(spec), transcript);
+
+    PAssert.that(out.get(Segment.EXAMPLES))
+        .containsInAnyOrder(
+            Example.chat("chat-1#0", "You are a billing assistant.", List.of(
+                    Message.user("I was charged twice."),
+                    Message.assistant("Sorry about that. I see two charges on May 1.\n"
+                        + "The second one is a pre-authorization."),
+                    Message.user("When will it disappear?"),
+                    Message.assistant("Within five business days."),
+                    Message.user("Thanks!\nAnything else I should do?"),
+                    Message.assistant("No, nothing else is needed.")))
+                .withMetadata(provenance("chat-1", 0)));
+    PAssert.that(out.get(Rejected.TAG)).empty();
+    PAssert.that(out.get(Segment.CUTS)).containsInAnyOrder(1);
+    pipeline.run();
+  }
+
+  @Test
+  public void refusesEachBlockThatCannotBeAnExampleWithItsOffset() {
+    PipelineSpec spec = spec(FAQ);
+    String incompleteText = "A: An orphan answer with no question.\nQ: What is the refund"
+        + " window?\nA: Thirty days from the purchase date.\nQ: Where is my invoice?\n";
+    Document incomplete = doc("inc", "{\"body\": " + quote(incompleteText) + "}");
+    String shortText = "Q: Hi?\nA: A long enough answer here.\nQ: What are your hours?\nA: 9-5.\n";
+    Document tooShort = doc("short", "{\"body\": " + quote(shortText) + "}");
+    Document noAssistant = doc("lonely", "{\"body\": \"Ticket 7\\nUser: Hello?\\nUser: Anyone?\"}");
+    Document noUser = doc("greeting", "{\"body\": \"Assistant: Welcome! How can I help you?\"}");
+    Document prose = doc("prose", "{\"body\": \"Just a paragraph of prose.\"}");
+    Document noBody = doc("empty", "{\"text\": \"Q: Where is the body?\"}");
+
+    PCollectionTuple out =
+        segment(segmenting(spec), incomplete, tooShort, noAssistant, noUser, prose, noBody);
+
+    PAssert.that(out.get(Segment.EXAMPLES))
+        .containsInAnyOrder(
+            Example.instruction("inc#1", null, "What is the refund window?", "",
+                "Thirty days from the purchase date.").withMetadata(provenance("inc", 1)));
+    int lastQuestion = incompleteText.indexOf("Q: Where");
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected("inc#0", "segment", "segment_incomplete", "offset 0: output 'An orphan"
+                + " answer with no question.' has no instruction before it", incomplete.fields()),
+            new Rejected("inc#2", "segment", "segment_incomplete", "offset " + lastQuestion
+                + ": instruction 'Where is my invoice?' has no output before offset "
+                + incompleteText.length(), incomplete.fields()),
+            new Rejected("short#0", "segment", "instruction_too_short", "offset 0: instruction"
+                + " 'Hi?' has 3 chars < min_instruction_chars 5", tooShort.fields()),
+            new Rejected("short#1", "segment", "output_too_short", "offset "
+                + shortText.indexOf("Q: What") + ": output '9-5.' has 4 chars < min_output_chars 5",
+                tooShort.fields()),
+            new Rejected("lonely#0", "segment", "no_assistant_turn", "offset 9: the transcript"
+                + " never reaches an assistant turn", noAssistant.fields()),
+            new Rejected("greeting#0", "segment", "no_user_turn", "offset 0: the transcript has"
+                + " no user turn", noUser.fields()),
+            Rejected.of(prose, "segment", "no_segments", "no instruction pattern matched and no"
+                + " line starts with a turn prefix"),
+            Rejected.of(noBody, "segment", "missing_field", "no 'body' field in the record"));
+    // Refused blocks count as cut: records read - documents segmented + examples cut =
+    // examples exported + records rejected.
+    PAssert.that(out.get(Segment.CUTS)).containsInAnyOrder(3, 2, 1, 1);
+    pipeline.run();
+  }
+
+  @Test
+  public void segmentsOfOneDocumentShareTheirSourceIdSoGroupingKeepsThemInOneSplit() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      body.append("Q: Question number ").append(i).append("?\nA: The answer to number ")
+          .append(i).append(".\n");
+    }
+    List<Document> documents = new ArrayList<>();
+    for (int d = 0; d < 4; d++) {
+      documents.add(doc("doc-" + d, "{\"body\": " + quote(body.toString()) + "}"));
+    }
+    PipelineSpec grouped = spec(FAQ + "split: {group_by: source_id}");
+    PipelineSpec ungrouped = spec(FAQ);
+
+    PCollectionTuple cut = pipeline
+        .apply(Create.of(documents).withCoder(DocumentCoder.of()))
+        .apply(segmenting(grouped));
+    PAssert.that(cut.get(Segment.EXAMPLES)
+            .apply("GroupedSplit", StratifiedSplit.of(grouped.split())))
+        .satisfies(examples -> {
+          Map<String, Set<String>> splits = splitsBySource(examples);
+          assertEquals(4, splits.size());
+          splits.forEach((source, names) ->
+              assertEquals(source + " " + names, 1, names.size()));
+          return null;
+        });
+    // Without the group, the 12 segments of a document do spread over the splits.
+    PAssert.that(cut.get(Segment.EXAMPLES)
+            .apply("UngroupedSplit", StratifiedSplit.of(ungrouped.split())))
+        .satisfies(examples -> {
+          splitsBySource(examples).forEach((source, names) ->
+              assertTrue(source + " " + names, names.size() > 1));
+          return null;
+        });
+    pipeline.run();
+  }
+
+  private static Map<String, Set<String>> splitsBySource(Iterable<Example> examples) {
+    Map<String, Set<String>> splits = new TreeMap<>();
+    int count = 0;
+    for (Example example : examples) {
+      splits.computeIfAbsent(example.lookupText("source_id"), source -> new TreeSet<>())
+          .add(example.split());
+      count++;
+    }
+    assertEquals(48, count);
+    return splits;
+  }
+
+  private static String quote(String text) {
+    return TextNode.valueOf(text).toString();
   }
 }
