@@ -1,17 +1,22 @@
 package dev.trainset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
 import dev.trainset.formats.CsvFormat;
 import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
+import dev.trainset.formats.Formats;
 import dev.trainset.formats.HuggingFaceCard;
+import dev.trainset.formats.OutputFormat;
 import dev.trainset.model.Json;
 import dev.trainset.report.LocalProgress;
+import dev.trainset.report.OpenaiMetadata;
+import dev.trainset.report.OutputValidation;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.report.TrainerHandoff;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +71,12 @@ public final class Trainset {
           + "  --runner=DirectRunner|FlinkRunner   default: embedded Flink, one slot per core\n"
           + "\n"
           + "Exit status: 0 done, 1 the pipeline failed, 2 a configuration error (nothing read).\n"
+          + "\n"
+          + "       java -jar trainset.jar validate --format=FORMAT [--set=output.KEY=VALUE] PATH...\n"
+          + "  checks existing files by the format's rules: one line per problem, exit 1 if any.\n"
           + "A runner's own options: --help=FlinkPipelineOptions, --help=DirectOptions.\n";
+  private static final String VALIDATE_USAGE =
+      "usage: java -jar trainset.jar validate --format=FORMAT [--set=output.KEY=VALUE] PATH...";
   private static final long PROGRESS_MILLIS = 5_000;
 
   /** How Beam's FileSystems tell a path with a scheme (gs://, file:/, s3://) from a local one. */
@@ -84,8 +95,7 @@ public final class Trainset {
   /** Runs the command line; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("validate")) {
-      err.println("trainset: 'validate' is not available in this version");
-      return CONFIG_ERROR;
+      return validate(List.of(args).subList(1, args.length), out, err);
     }
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
       out.print(USAGE);
@@ -167,23 +177,187 @@ public final class Trainset {
             written.stream().mapToLong(MatchResult.Metadata::sizeBytes).sum()));
       }
       String runner = options.getRunner().getSimpleName();
-      writeText(folder.staging() + "/_report/stats.json",
-          stats.toJson(spec.name(), runner, System.currentTimeMillis() - start, files));
-      ObjectNode validation = Json.MAPPER.createObjectNode();
-      validation.set("splits", SplitChecks.from(
-          tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats));
-      writeText(folder.staging() + "/_report/validation.json",
-          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(validation) + "\n");
+      JsonNode splitChecks = SplitChecks.from(
+          tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats);
+      int problems = readBack(spec, folder, stats, splitChecks);
+      String statsJson = stats.toJson(spec.name(), runner, System.currentTimeMillis() - start, files);
+      writeText(folder.staging() + "/_report/stats.json", statsJson);
       List<String> published = new ArrayList<>(spec.output().formats());
       published.addAll(SIDE_FOLDERS);
       folder.publish(published);
       out.printf("trainset: %s: %s in %.1f s on %s -> %s%n", spec.name(), stats.summary(),
           (System.currentTimeMillis() - start) / 1000.0, runner, folder.directory());
+      if (problems > 0) {
+        err.printf("trainset: the written files have %d problems; see %s/_report/validation.json%n",
+            problems, folder.directory());
+      }
+      if (!spec.output().onComplete().isEmpty()) {
+        return onComplete(spec.output().onComplete(), folder.directory(), statsJson, err);
+      }
       return OK;
     } catch (Exception e) {
       folder.discard();
       err.println("trainset: the pipeline failed: " + rootMessage(e));
       return FAILED;
+    }
+  }
+
+  /**
+   * Reads every staged file back with its format's rules and writes what the validator found
+   * ({@code _report/validation.json}), the OpenAI export's {@code metadata.json}, and the trainer
+   * hand-off ({@code _report/llama_factory/dataset_info.json}, {@code _report/axolotl/<format>.yaml}).
+   * Returns the number of problems found.
+   */
+  private static int readBack(PipelineSpec spec, OutputFolder folder, RunStats stats,
+      JsonNode splitChecks) throws IOException {
+    Map<String, OutputValidation.FormatResult> checked = new LinkedHashMap<>();
+    TrainerHandoff handoff = new TrainerHandoff(spec.name(), folder.directory());
+    ExampleTable table = ExampleTable.of(spec);
+    int problems = 0;
+    for (String format : spec.output().formats()) {
+      List<MatchResult.Metadata> written = folder.staged(format).stream()
+          .sorted(Comparator.comparing(file -> file.resourceId().toString()))
+          .toList();
+      OutputValidation.FormatResult result = ExampleRecords.FORMATS.contains(format)
+          ? OutputValidation.notChecked(format)
+          : OutputValidation.check(Formats.create(format, spec.output(), table), written,
+              folder.staging());
+      OutputValidation.expect(format, result, stats.formatRecords(format));
+      checked.put(format, result);
+      problems += result.problems().size();
+      handoff.with(format, written.stream()
+          .map(file -> file.resourceId().toString().substring(folder.staging().length() + 1))
+          .toList());
+    }
+    writeText(folder.staging() + "/_report/validation.json",
+        OutputValidation.toJson(checked, splitChecks));
+    List<String> splits = List.copyOf(spec.split().ratios().keySet());
+    String trainSplit = splits.contains("train") ? "train" : splits.get(0);
+    String evalSplit = splits.contains("validation") ? "validation" : "test";
+    if (checked.containsKey("openai")) {
+      writeText(folder.staging() + "/openai/metadata.json", OpenaiMetadata.toJson(
+          spec.output().openai(), checked.get("openai"), trainSplit, stats.formatInvalid("openai")));
+    }
+    if (!handoff.isEmpty()) {
+      writeText(folder.staging() + "/_report/llama_factory/dataset_info.json", handoff.llamaFactory());
+      for (String format : handoff.formats()) {
+        writeText(folder.staging() + "/_report/axolotl/" + format + ".yaml",
+            handoff.axolotl(format, trainSplit, evalSplit));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Runs {@code output.on_complete} (an argv, no shell) with this process's environment plus
+   * {@code TRAINSET_OUTPUT_DIR}; its output goes to stderr, its exit code into stats.json. A
+   * command that fails makes the run exit 1, though the export stays published.
+   */
+  private static int onComplete(List<String> argv, String directory, String statsJson,
+      PrintStream err) throws IOException, InterruptedException {
+    int exit;
+    try {
+      ProcessBuilder command = new ProcessBuilder(argv).redirectErrorStream(true);
+      command.environment().put("TRAINSET_OUTPUT_DIR", directory);
+      Process process = command.start();
+      process.getOutputStream().close();
+      try (InputStream output = process.getInputStream()) {
+        output.transferTo(err);
+      }
+      exit = process.waitFor();
+    } catch (IOException e) {
+      err.println("trainset: on_complete " + argv + " could not start: " + e.getMessage());
+      exit = -1;
+    }
+    writeText(directory + "/_report/stats.json", RunStats.withOnComplete(statsJson, argv, exit));
+    if (exit != 0) {
+      err.println("trainset: on_complete " + argv + " exited " + exit + "; the export is published in "
+          + directory);
+      return FAILED;
+    }
+    return OK;
+  }
+
+  /**
+   * {@code trainset validate --format=F [--set=output.K=V] PATH...}: checks existing files (or the
+   * files of the format's extension in a folder) by the rules the run reads its own output back
+   * with; one line per problem, then a summary. Exit 1 when a problem was found, 2 on bad usage.
+   */
+  static int validate(List<String> args, PrintStream out, PrintStream err) {
+    String format = null;
+    List<String> sets = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith("--format=")) {
+        format = arg.substring("--format=".length());
+      } else if (arg.startsWith(SET)) {
+        sets.add(arg.substring(SET.length()));
+      } else if (arg.startsWith("--")) {
+        err.println("trainset: configuration error: validate: unknown option '" + arg + "'\n"
+            + VALIDATE_USAGE);
+        return CONFIG_ERROR;
+      } else {
+        paths.add(arg);
+      }
+    }
+    if (format == null || paths.isEmpty()) {
+      err.println("trainset: configuration error: validate: "
+          + (format == null ? "--format=F is required" : "no PATH given") + "\n" + VALIDATE_USAGE);
+      return CONFIG_ERROR;
+    }
+    OutputFormat checker;
+    List<MatchResult.Metadata> files = new ArrayList<>();
+    try {
+      PipelineSpec.Output output = SpecLoader.loadOutputSettings(sets);
+      if (!Formats.names().contains(format)) {
+        throw ConfigException.notAllowed("--format", format, String.join(", ", Formats.names()));
+      }
+      // csv and the Parquet formats have no reader here (their columns come from a pipeline).
+      checker = format.equals(CsvFormat.NAME) || ExampleRecords.FORMATS.contains(format)
+          ? null : Formats.create(format, output);
+      if (checker == null || checker.fileCheck() == null) {
+        throw ConfigException.notAllowed("--format", format,
+            "a format trainset can read back (this one has no reader)");
+      }
+      for (String path : paths) {
+        files.addAll(filesToValidate(path, checker.extension()));
+      }
+    } catch (ConfigException e) {
+      err.println("trainset: configuration error: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    // Files under the working directory are named relative to it, as a user typed them.
+    OutputValidation.FormatResult result =
+        OutputValidation.check(checker, files, Paths.get("").toAbsolutePath().toString());
+    result.problems().forEach(out::println);
+    out.printf("trainset validate: %s: %d files, %d records, %d problems%n",
+        format, result.files(), result.records(), result.problems().size());
+    return result.problems().isEmpty() ? OK : FAILED;
+  }
+
+  /** A file as given; in a folder, every file with the format's extension (compressed or not). */
+  private static List<MatchResult.Metadata> filesToValidate(String path, String extension) {
+    Path local = Paths.get(path);
+    String spec = Files.isDirectory(local) ? local.toAbsolutePath() + "/**" : absoluteIfLocal(path);
+    try {
+      MatchResult match = FileSystems.match(spec, EmptyMatchTreatment.ALLOW);
+      List<MatchResult.Metadata> files = match.status() == MatchResult.Status.OK
+          ? match.metadata() : List.of();
+      if (Files.isDirectory(local)) {
+        files = files.stream()
+            .filter(file -> String.valueOf(file.resourceId().getFilename())
+                .matches(".*" + Pattern.quote(extension) + "(\\.gz|\\.zst)?"))
+            .toList();
+      }
+      if (files.isEmpty()) {
+        throw new ConfigException("PATH", "'" + path + "' matches no file"
+            + (Files.isDirectory(local) ? " ending in " + extension : ""));
+      }
+      return files.stream()
+          .sorted(Comparator.comparing(file -> file.resourceId().toString()))
+          .toList();
+    } catch (IOException e) {
+      throw new ConfigException("PATH", "cannot list '" + path + "': " + e.getMessage());
     }
   }
 

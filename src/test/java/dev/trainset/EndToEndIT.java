@@ -43,7 +43,20 @@ class EndToEndIT {
 
   static Run trainset(String... args) throws IOException, InterruptedException {
     String jar = System.getProperty("trainset.jar", "target/trainset.jar");
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar));
+    return java(List.of("-jar", jar), args);
+  }
+
+  /** Runs the jar's main class with the test classes on the classpath, as a user adds a format. */
+  static Run trainsetWithTestClasses(String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("trainset.jar", "target/trainset.jar");
+    return java(List.of("-cp", jar + File.pathSeparator + "target/test-classes",
+        "dev.trainset.Trainset"), args);
+  }
+
+  private static Run java(List<String> launch, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+    command.addAll(launch);
     command.addAll(List.of(args));
     File out = File.createTempFile("trainset-out", ".txt");
     File err = File.createTempFile("trainset-err", ".txt");
@@ -425,5 +438,88 @@ class EndToEndIT {
     try (Stream<Path> files = Files.walk(folder)) {
       return files.filter(Files::isRegularFile).sorted().toList();
     }
+  }
+
+  @Test
+  void everyChatFormatIsReadBackWithoutProblemsAndHandedOffToTrainers() throws Exception {
+    Path out = work.resolve("handoff");
+    // on_complete runs after the publish: the folder it tests for must exist by then.
+    Run run = trainset("--pipeline=pipelines/chat.yaml", "--outputDir=" + out,
+        "--formats=chatml,alpaca,text,sharegpt,openai,anthropic",
+        "--set=output.on_complete=[test, -d, " + out.resolve("openai") + "]");
+    assertEquals(0, run.exit(), run.err());
+
+    JsonNode validation = Json.MAPPER.readTree(out.resolve("_report/validation.json").toFile());
+    for (String format : List.of("chatml", "alpaca", "text", "sharegpt", "openai", "anthropic")) {
+      JsonNode found = validation.get("formats").get(format);
+      assertEquals(true, found.get("checked").asBoolean(), format);
+      assertEquals(8, found.get("records").asLong(), format);
+      assertEquals(0, found.get("problems").asLong(), found.toString());
+    }
+    JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+    assertEquals(Json.MAPPER.readTree("{\"argv\":[\"test\",\"-d\",\"" + out.resolve("openai")
+        + "\"],\"exit_code\":0}"), stats.get("on_complete"));
+
+    JsonNode metadata = Json.MAPPER.readTree(out.resolve("openai/metadata.json").toFile());
+    assertEquals(8, metadata.get("examples").asLong());
+    assertEquals(6, metadata.get("splits").get("train").get("examples").asLong());
+    assertTrue(metadata.get("billed_tokens_per_epoch").asLong() > 0, metadata.toString());
+
+    JsonNode datasetInfo =
+        Json.MAPPER.readTree(out.resolve("_report/llama_factory/dataset_info.json").toFile());
+    Set<String> handedOff = new HashSet<>();
+    datasetInfo.forEach(entry -> handedOff.add(entry.get("file_name").asText()));
+    Set<String> written = new HashSet<>();
+    for (String format : List.of("chatml", "alpaca", "sharegpt", "openai")) {
+      for (Path file : filesOf(out.resolve(format))) {
+        if (!file.getFileName().toString().equals("metadata.json")) {
+          written.add(file.toString());
+        }
+      }
+      assertTrue(Files.readString(out.resolve("_report/axolotl/" + format + ".yaml"))
+          .contains(out.resolve(format).toString()), format);
+    }
+    assertEquals(written, handedOff);
+
+    // The same files, checked again from the command line.
+    Run validate = trainset("validate", "--format=openai", out.resolve("openai").toString());
+    assertEquals(0, validate.exit(), validate.out() + validate.err());
+    assertEquals("trainset validate: openai: " + filesOf(out.resolve("openai")).stream()
+            .filter(file -> file.toString().endsWith(".jsonl")).count()
+            + " files, 8 records, 0 problems\n", validate.out());
+  }
+
+  @Test
+  void aCustomFormatOnTheClasspathIsExportedAndAFailingOnCompleteExitsOne() throws Exception {
+    Path out = work.resolve("custom");
+    Run run = trainsetWithTestClasses("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=" + out, "--formats=prompt_completion,jsonl",
+        "--set=output.on_complete=[false]");
+
+    assertEquals(1, run.exit(), run.err());
+    assertTrue(run.err().contains("on_complete [false] exited 1; the export is published in "),
+        run.err());
+    long records = 0;
+    for (Path file : filesOf(out.resolve("prompt_completion"))) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode record = Json.MAPPER.readTree(line);
+        assertEquals(List.of("prompt", "completion"), fieldNames(record));
+        records++;
+      }
+    }
+    assertEquals(29, records);
+    JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+    assertEquals(1, stats.get("on_complete").get("exit_code").asInt());
+    assertEquals(29, stats.get("formats").get("prompt_completion").get("records").asLong());
+    JsonNode validation = Json.MAPPER.readTree(out.resolve("_report/validation.json").toFile());
+    assertEquals(Json.MAPPER.readTree("{\"checked\":false,\"reason\":\"trainset has no reader for"
+        + " the format 'prompt_completion'\"}"), validation.get("formats").get("prompt_completion"));
+    assertEquals(0, validation.get("formats").get("jsonl").get("problems").asLong());
+  }
+
+  private static List<String> fieldNames(JsonNode record) {
+    List<String> names = new ArrayList<>();
+    record.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

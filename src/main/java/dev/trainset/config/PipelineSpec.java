@@ -183,7 +183,7 @@ public record PipelineSpec(
   public record Csv(boolean flatten, boolean neutralizeFormulas) implements Serializable {}
 
   /** {@code output.openai}. */
-  public record Openai(int maxTokens) implements Serializable {}
+  public record Openai(int maxTokens, String tokenizer) implements Serializable {}
 
   /** {@code output.text}. */
   public record Text(String separator, boolean includeHeaders, int maxLineLength)

@@ -81,6 +81,20 @@ public final class SpecLoader {
     return spec;
   }
 
+  /**
+   * The defaults' {@code output} section with {@code set} (dotted keys) applied and checked: how
+   * {@code trainset validate} configures a format to read files, with no pipeline file or input.
+   */
+  public static PipelineSpec.Output loadOutputSettings(List<String> set) {
+    ObjectNode tree = defaults();
+    // No input is read; the placeholder only satisfies the input check.
+    ((ObjectNode) tree.get("input")).putArray("paths").add("(validate)");
+    applyOverrides(tree, new Overrides(List.of(), null, List.of(), set));
+    PipelineSpec spec = bind(tree);
+    validate(spec);
+    return spec.output();
+  }
+
   private static JsonNode parseFile(String yaml) {
     JsonNode user;
     try {
@@ -512,7 +526,7 @@ public final class SpecLoader {
     for (String format : output.formats()) {
       if (!Formats.names().contains(format)) {
         throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names())
-            + " (sharegpt, openai, anthropic and tokens are not available in this version)");
+            + " (tokens is not available in this version)");
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");
@@ -527,12 +541,18 @@ public final class SpecLoader {
         List.of("snappy", "zstd", "gzip", "none"), "");
     atLeast("output.text.max_line_length", output.text().maxLineLength(), 0);
     atLeast("output.openai.max_tokens", output.openai().maxTokens(), 1);
+    oneOf("output.openai.tokenizer", output.openai().tokenizer(),
+        List.of("cl100k_base", "o200k_base"), "");
+    if (output.text().separator().isEmpty()) {
+      throw ConfigException.notAllowed("output.text.separator", "",
+          "a non-empty text between two records");
+    }
     atLeast("output.tokens.seq_len", output.tokens().seqLen(), 0);
     oneOf("output.tokens.tokenizer", output.tokens().tokenizer(),
         List.of("cl100k_base", "o200k_base"), "");
-    if (!output.onComplete().isEmpty()) {
-      throw ConfigException.notAllowed("output.on_complete", output.onComplete(),
-          "[] (running a command after the export is not available in this version)");
+    if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
+      throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
+          "a program to run (argv, no shell)");
     }
   }
 

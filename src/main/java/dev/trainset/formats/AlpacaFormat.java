@@ -1,10 +1,13 @@
 package dev.trainset.formats;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Message;
 import dev.trainset.model.Style;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -12,8 +15,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code system} when the example has one. A multi-turn chat becomes its last exchange plus
  * {@code history} pairs, as LLaMA-Factory reads it.
  */
-final class AlpacaFormat implements OutputFormat {
+final class AlpacaFormat implements JsonArrayFormat {
   static final String NAME = "alpaca";
+
+  private static final Set<String> RECORD_KEYS =
+      Set.of("instruction", "input", "output", "system", "history");
 
   private final boolean includeEmptyInput;
 
@@ -24,11 +30,6 @@ final class AlpacaFormat implements OutputFormat {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public String extension() {
-    return ".json";
   }
 
   @Override
@@ -79,22 +80,27 @@ final class AlpacaFormat implements OutputFormat {
   }
 
   @Override
-  public String open() {
-    return "[\n";
+  public FileCheck fileCheck() {
+    return JsonRecords.array(AlpacaFormat::checkRecord);
   }
 
-  @Override
-  public String between() {
-    return ",\n";
-  }
-
-  @Override
-  public String after() {
-    return "";
-  }
-
-  @Override
-  public String close() {
-    return "\n]\n";
+  private static long checkRecord(JsonNode record, Consumer<String> problem) {
+    RecordChecks.onlyKeys(record, RECORD_KEYS, "", problem);
+    RecordChecks.text(record, "instruction", true, problem);
+    RecordChecks.text(record, "input", false, problem);
+    RecordChecks.text(record, "output", true, problem);
+    RecordChecks.text(record, "system", false, problem);
+    JsonNode history = record.get("history");
+    if (history != null) {
+      boolean pairs = history.isArray();
+      for (JsonNode pair : history) {
+        pairs &= pair.isArray() && pair.size() == 2 && pair.get(0).isTextual()
+            && pair.get(1).isTextual();
+      }
+      if (!pairs) {
+        problem.accept("'history' must be a list of [instruction, output] string pairs");
+      }
+    }
+    return 0;
   }
 }

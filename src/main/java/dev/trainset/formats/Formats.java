@@ -22,6 +22,9 @@ public final class Formats {
     formats.put(ChatmlFormat.NAME, ChatmlFormat::new);
     formats.put(AlpacaFormat.NAME, AlpacaFormat::new);
     formats.put(TextFormat.NAME, TextFormat::new);
+    formats.put(SharegptFormat.NAME, SharegptFormat::new);
+    formats.put(OpenaiFormat.NAME, OpenaiFormat::new);
+    formats.put(AnthropicFormat.NAME, AnthropicFormat::new);
     for (OutputFormat.Provider provider : ServiceLoader.load(OutputFormat.Provider.class)) {
       formats.putIfAbsent(provider.name(), provider::create);
     }

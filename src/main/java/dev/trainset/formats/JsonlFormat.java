@@ -1,7 +1,12 @@
 package dev.trainset.formats;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
+import dev.trainset.model.Message;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -10,6 +15,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 final class JsonlFormat implements OutputFormat {
   static final String NAME = "jsonl";
+
+  private static final Set<String> RECORD_KEYS = Set.of("id", "split", "weight", "system",
+      "instruction", "input", "output", "messages", "text", "metadata");
+  private static final RecordChecks.TurnShape TURN = new RecordChecks.TurnShape(
+      "role", "content", Set.of(Message.USER, Message.ASSISTANT), Set.of("role", "content"));
 
   private final boolean includeMetadata;
 
@@ -55,5 +65,46 @@ final class JsonlFormat implements OutputFormat {
             JsonWriter.metadata(json, example.metadata());
           }
         });
+  }
+
+  @Override
+  public FileCheck fileCheck() {
+    return JsonRecords.lines(JsonlFormat::checkRecord);
+  }
+
+  /** Every record has an id, a split and a weight, and the fields of exactly one style. */
+  private static long checkRecord(JsonNode record, Consumer<String> problem) {
+    RecordChecks.onlyKeys(record, RECORD_KEYS, "", problem);
+    RecordChecks.text(record, "id", true, problem);
+    RecordChecks.text(record, "split", true, problem);
+    RecordChecks.text(record, "system", false, problem);
+    JsonNode weight = record.get("weight");
+    if (weight == null || !weight.isNumber()) {
+      problem.accept("'weight' must be a number");
+    }
+    int styles = 0;
+    if (record.has("instruction") || record.has("output")) {
+      styles++;
+      RecordChecks.text(record, "instruction", true, problem);
+      RecordChecks.text(record, "input", false, problem);
+      RecordChecks.text(record, "output", true, problem);
+    }
+    if (record.has("messages")) {
+      styles++;
+      RecordChecks.turns(record, "messages", TURN, problem);
+    }
+    if (record.has("text")) {
+      styles++;
+      RecordChecks.text(record, "text", true, problem);
+    }
+    if (styles != 1) {
+      problem.accept("a record needs exactly one of instruction/output, messages or text; it has "
+          + styles);
+    }
+    JsonNode metadata = record.get("metadata");
+    if (metadata != null && !metadata.isObject()) {
+      problem.accept("'metadata' must be an object");
+    }
+    return 0;
   }
 }

@@ -51,6 +51,14 @@ public interface OutputFormat extends Serializable {
     return "";
   }
 
+  /**
+   * How to read a file of this format back, or null when trainset cannot (a binary or custom
+   * format that does not say): the run's read-back and {@code trainset validate} use it.
+   */
+  default @Nullable FileCheck fileCheck() {
+    return null;
+  }
+
   /** Makes a format from the {@code output} section; found by ServiceLoader for custom formats. */
   interface Provider {
     String name();

@@ -117,6 +117,26 @@ public final class RunStats {
     return strata;
   }
 
+  /** The records the run wrote in {@code format}. */
+  public long formatRecords(String format) {
+    return formatCounts.getOrDefault(format, Map.of()).getOrDefault("records", 0L);
+  }
+
+  /** The examples {@code format} could not represent (sent to {@code _validation/}). */
+  public long formatInvalid(String format) {
+    return formatCounts.getOrDefault(format, Map.of()).getOrDefault("invalid", 0L);
+  }
+
+  /** {@code statsJson} with {@code "on_complete": {"argv", "exit_code"}} added. */
+  public static String withOnComplete(String statsJson, List<String> argv, int exitCode) {
+    ObjectNode stats = (ObjectNode) read(statsJson);
+    ObjectNode onComplete = stats.putObject("on_complete");
+    ArrayNode args = onComplete.putArray("argv");
+    argv.forEach(args::add);
+    onComplete.put("exit_code", exitCode);
+    return pretty(stats);
+  }
+
   /** {@code stats.json}, keys in SPEC order. */
   public String toJson(
       String name, String runner, long durationMs, Map<String, FormatFiles> files) {
@@ -155,6 +175,10 @@ public final class RunStats {
     }
     ArrayNode errorList = stats.putArray("errors");
     errors.forEach(errorList::add);
+    return pretty(stats);
+  }
+
+  private static String pretty(ObjectNode stats) {
     try {
       return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(stats)
           + "\n";

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
@@ -14,8 +12,8 @@ import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Tokenizers;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -213,7 +211,6 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
   }
 
   static Encoding tokenizer(String name) {
-    return Encodings.newLazyEncodingRegistry()
-        .getEncoding(EncodingType.valueOf(name.toUpperCase(Locale.ROOT)));
+    return Tokenizers.of(name);
   }
 }

@@ -69,6 +69,7 @@ class SpecLoaderTest {
     assertEquals(new PipelineSpec.Csv(true, false), output.csv());
     assertEquals(new PipelineSpec.Text("\n---\n", true, 0), output.text());
     assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
+    assertEquals(new PipelineSpec.Openai(65536, "o200k_base"), output.openai());
     assertEquals(List.of(), output.onComplete());
 
     assertEquals(
@@ -338,8 +339,8 @@ class SpecLoaderTest {
   void refusesAnUnknownOutputFormat() {
     assertRefused("output.formats",
         "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text,"
-            + " csv, parquet, huggingface (sharegpt, openai, anthropic and tokens are not"
-            + " available in this version)",
+            + " sharegpt, openai, anthropic, prompt_completion, csv, parquet, huggingface (tokens is"
+            + " not available in this version)",
         INPUT + "output: {formats: [jsonl, jsonlines]}");
   }
 
@@ -444,6 +445,60 @@ class SpecLoaderTest {
     assertRefused("pipeline file",
         "pipeline file: is not valid YAML: Duplicate field 'min_chars' (line 2)",
         INPUT + "quality: {min_chars: 5, min_chars: 6}\n");
+  }
+
+  @Test
+  void acceptsTheChatFineTuningFormatsAndACustomOne() {
+    // prompt_completion is the test classpath's own format (dev.trainset.testing), found by
+    // ServiceLoader as a user's would be.
+    PipelineSpec spec = load(INPUT
+        + "output: {formats: [openai, anthropic, sharegpt, prompt_completion],"
+        + " openai: {max_tokens: 4096, tokenizer: cl100k_base}}");
+
+    assertEquals(List.of("openai", "anthropic", "sharegpt", "prompt_completion"),
+        spec.output().formats());
+    assertEquals(new PipelineSpec.Openai(4096, "cl100k_base"), spec.output().openai());
+  }
+
+  @Test
+  void refusesAnOpenaiTokenizerOutsideTheEnumAndANonPositiveLimit() {
+    assertRefused("output.openai.tokenizer",
+        "output.openai.tokenizer: value 'gpt2' is not allowed; allowed: cl100k_base, o200k_base",
+        INPUT + "output: {openai: {tokenizer: gpt2}}");
+    assertRefused("output.openai.max_tokens",
+        "output.openai.max_tokens: value '0' is not allowed; allowed: a whole number >= 1",
+        INPUT + "output: {openai: {max_tokens: 0}}");
+  }
+
+  @Test
+  void refusesAnEmptyTextSeparator() {
+    assertRefused("output.text.separator",
+        "output.text.separator: value '' is not allowed; allowed: a non-empty text between two"
+            + " records",
+        INPUT + "output: {text: {separator: ''}}");
+  }
+
+  @Test
+  void acceptsAnOnCompleteArgvAndRefusesOneWithoutAProgram() {
+    assertEquals(List.of("gsutil", "cp", "-r", "out", "gs://bucket/"),
+        load(INPUT + "output: {on_complete: [gsutil, cp, -r, out, 'gs://bucket/']}")
+            .output().onComplete());
+    assertRefused("output.on_complete[0]",
+        "output.on_complete[0]: value ' ' is not allowed; allowed: a program to run (argv, no"
+            + " shell)",
+        INPUT + "output: {on_complete: [' ', x]}");
+    assertRefused("output.on_complete",
+        "output.on_complete: value 'echo done' is not allowed; expected a list",
+        INPUT + "output: {on_complete: echo done}");
+  }
+
+  @Test
+  void outputSettingsForValidateNeedNoInput() {
+    assertEquals(new PipelineSpec.Openai(100, "o200k_base"),
+        SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=100")).openai());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=-1")));
+    assertEquals("output.openai.max_tokens", e.key());
   }
 
   // ---------------------------------------------------------------------------------------

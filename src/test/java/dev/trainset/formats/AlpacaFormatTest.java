@@ -6,6 +6,8 @@ import static dev.trainset.formats.FormatExamples.INSTRUCTION_WITH_INPUT;
 import static dev.trainset.formats.FormatExamples.TEXT;
 import static dev.trainset.formats.FormatExamples.file;
 import static dev.trainset.formats.FormatExamples.format;
+import static dev.trainset.formats.FormatExamples.problems;
+import static dev.trainset.formats.FormatExamples.readBack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -132,5 +134,18 @@ class AlpacaFormatTest {
     assertEquals("[\n\n]\n", file);
     JsonNode parsed = Json.MAPPER.readTree(file);
     assertEquals(Json.MAPPER.createArrayNode(), parsed);
+  }
+
+  @Test
+  void readsItsOwnFileBackAndFindsWhatIsWrongInAnother() {
+    ReadBack own = readBack(alpaca, file(alpaca, INSTRUCTION, INSTRUCTION_WITH_INPUT, CHAT));
+    assertEquals(List.of(), problems(own));
+    assertEquals(3, own.records());
+
+    String file = "[\n{\"instruction\":\"a\",\"output\":\"b\",\"history\":[[\"x\"]]},\n"
+        + "{\"instruction\":\"a\",\"response\":\"b\"}\n]\n";
+    assertEquals(List.of("2: 'history' must be a list of [instruction, output] string pairs",
+        "3: unknown key 'response'; allowed: history, input, instruction, output, system",
+        "3: 'output' is missing"), problems(readBack(alpaca, file)));
   }
 }

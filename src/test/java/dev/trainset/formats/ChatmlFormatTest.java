@@ -6,6 +6,8 @@ import static dev.trainset.formats.FormatExamples.INSTRUCTION_WITH_INPUT;
 import static dev.trainset.formats.FormatExamples.TEXT;
 import static dev.trainset.formats.FormatExamples.file;
 import static dev.trainset.formats.FormatExamples.format;
+import static dev.trainset.formats.FormatExamples.problems;
+import static dev.trainset.formats.FormatExamples.readBack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -110,5 +112,17 @@ class ChatmlFormatTest {
   void aFileIsOneRecordPerLine() {
     assertEquals(chatml.encode(INSTRUCTION) + "\n" + chatml.encode(CHAT) + "\n",
         file(chatml, INSTRUCTION, CHAT));
+  }
+
+  @Test
+  void readsItsOwnFileBackAndFindsWhatIsWrongInAnother() {
+    ReadBack own = readBack(chatml, file(chatml, INSTRUCTION, INSTRUCTION_WITH_INPUT, CHAT));
+    assertEquals(List.of(), problems(own));
+    assertEquals(3, own.records());
+
+    String file = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"weight\":\"high\"}\n"
+        + "{\"messages\":[{\"role\":\"assistant\",\"content\":\"Hi\"}],\"metadata\":[]}\n";
+    assertEquals(List.of("1: no assistant message", "1: 'weight' must be a number",
+        "2: 'metadata' must be an object"), problems(readBack(chatml, file)));
   }
 }

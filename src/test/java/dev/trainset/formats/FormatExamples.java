@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trainset.model.Example;
 import dev.trainset.model.Message;
 import dev.trainset.testing.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +71,25 @@ final class FormatExamples {
       file.append(format.encode(examples[i])).append(format.after());
     }
     return file.append(format.close()).toString();
+  }
+
+  /** Reads {@code text} back as a file of {@code format}. */
+  static ReadBack readBack(OutputFormat format, String text) {
+    return readBack(format, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ReadBack readBack(OutputFormat format, byte[] bytes) {
+    ReadBack readBack = new ReadBack();
+    try {
+      format.fileCheck().check(new ByteArrayInputStream(bytes), readBack);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return readBack;
+  }
+
+  /** Each problem as {@code line: what}. */
+  static List<String> problems(ReadBack readBack) {
+    return readBack.problems().stream().map(p -> p.line() + ": " + p.what()).toList();
   }
 }

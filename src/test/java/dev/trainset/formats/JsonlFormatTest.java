@@ -6,10 +6,13 @@ import static dev.trainset.formats.FormatExamples.INSTRUCTION_WITH_INPUT;
 import static dev.trainset.formats.FormatExamples.TEXT;
 import static dev.trainset.formats.FormatExamples.file;
 import static dev.trainset.formats.FormatExamples.format;
+import static dev.trainset.formats.FormatExamples.problems;
+import static dev.trainset.formats.FormatExamples.readBack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.trainset.model.Example;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonlFormatTest {
@@ -90,5 +93,19 @@ class JsonlFormatTest {
     assertEquals("", file(jsonl));
     assertEquals(jsonl.encode(INSTRUCTION) + "\n" + jsonl.encode(TEXT) + "\n",
         file(jsonl, INSTRUCTION, TEXT));
+  }
+
+  @Test
+  void readsItsOwnFileBackAndFindsWhatIsWrongInAnother() {
+    ReadBack own = readBack(jsonl, file(jsonl, INSTRUCTION, INSTRUCTION_WITH_INPUT, CHAT, TEXT));
+    assertEquals(List.of(), problems(own));
+    assertEquals(4, own.records());
+
+    String file = "{\"id\":\"a\",\"split\":\"train\",\"weight\":1,\"text\":\"x\",\"output\":\"y\"}\n"
+        + "{\"id\":2,\"split\":\"train\",\"text\":\"x\"}\n";
+    assertEquals(List.of("1: 'instruction' is missing",
+        "1: a record needs exactly one of instruction/output, messages or text; it has 2",
+        "2: 'id' must be a string, not number", "2: 'weight' must be a number"),
+        problems(readBack(jsonl, file)));
   }
 }

@@ -6,10 +6,13 @@ import static dev.trainset.formats.FormatExamples.INSTRUCTION_WITH_INPUT;
 import static dev.trainset.formats.FormatExamples.TEXT;
 import static dev.trainset.formats.FormatExamples.file;
 import static dev.trainset.formats.FormatExamples.format;
+import static dev.trainset.formats.FormatExamples.problems;
+import static dev.trainset.formats.FormatExamples.readBack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.trainset.model.Example;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TextFormatTest {
@@ -131,5 +134,47 @@ class TextFormatTest {
     OutputFormat three = format("text", "output: {text: {max_line_length: 3, include_headers: false}}");
     assertEquals("\uD83D\uDE00\n\uD83D\uDE00\n\uD83D\uDE00",
         three.encode(Example.text("e", "\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00").withSplit("train")));
+  }
+
+  @Test
+  void refusesATextThatHoldsTheSeparator() {
+    String reason = "the text holds the separator '\\n---\\n', so a reader could not tell where"
+        + " the record ends";
+    assertEquals(reason, text.unrepresentable(plain("Above\n---\nBelow")));
+    // Overlapping the separator at either end cuts in the wrong place too.
+    assertEquals(reason, bare.unrepresentable(plain("ends with\n---")));
+    assertEquals(reason, bare.unrepresentable(plain("---\nstarts with")));
+    assertNull(bare.unrepresentable(plain("a --- in a line")));
+  }
+
+  @Test
+  void refusesAnEmptyRecord() {
+    assertEquals("an empty record cannot be told apart from no record",
+        bare.unrepresentable(plain("")));
+    assertNull(text.unrepresentable(plain("")));
+  }
+
+  @Test
+  void readsItsOwnFileBackRecordByRecord() {
+    ReadBack readBack = readBack(text, file(text, INSTRUCTION, CHAT, TEXT));
+    assertEquals(List.of(), problems(readBack));
+    assertEquals(3, readBack.records());
+
+    assertEquals(0, readBack(text, file(text)).records());
+    OutputFormat blank = format("text", "output: {text: {separator: \"\\n\\n\\n\", include_headers: false}}");
+    assertEquals(2, readBack(blank, file(blank, INSTRUCTION, plain("two\n\nparagraphs"))).records());
+  }
+
+  @Test
+  void findsRecordsWithoutAHeaderAndAMissingLastNewline() {
+    String file = text.encode(INSTRUCTION) + "\n---\n" + "no header here\n---\n"
+        + text.encode(TEXT);
+
+    ReadBack readBack = readBack(text, file);
+
+    assertEquals(List.of(
+        "7: the record does not start with an 'id: ... | split: ... | weight: ...' header",
+        "11: the file does not end with a newline"), problems(readBack));
+    assertEquals(3, readBack.records());
   }
 }

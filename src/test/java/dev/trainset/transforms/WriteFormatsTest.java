@@ -225,4 +225,54 @@ public class WriteFormatsTest {
     assertNotEquals(folder, WriteFormats.partitionValue("\u6570".repeat(101)));
     assertEquals("math", WriteFormats.partitionValue("math"));
   }
+
+  @Test
+  public void aCustomFormatOnTheClasspathIsWrittenLikeABuiltInOne() throws IOException {
+    // dev.trainset.testing.PromptCompletionFormat, listed in src/test/resources/META-INF/services.
+    PipelineSpec spec = spec("output: {formats: [prompt_completion]}");
+
+    PCollectionTuple out = write(spec, INSTRUCTION, CHAT);
+
+    PAssert.that(out.get(WriteFormats.VALIDATION)).containsInAnyOrder(KV.of("prompt_completion",
+        "{\"id\":\"c1\",\"format\":\"prompt_completion\",\"split\":\"test\","
+            + "\"reason\":\"only instruction examples have a prompt\"}"));
+    PAssert.that(out.get(WriteFormats.WRITTEN))
+        .containsInAnyOrder(KV.of("prompt_completion", "train"));
+    pipeline.run();
+
+    assertEquals(Map.of(
+        "prompt_completion/train.jsonl", List.of("{\"prompt\":\"Add 2 and 3.\",\"completion\":\"5\"}"),
+        "_validation/prompt_completion.jsonl", List.of("{\"id\":\"c1\",\"format\":"
+            + "\"prompt_completion\",\"split\":\"test\",\"reason\":\"only instruction examples"
+            + " have a prompt\"}")),
+        records("\n"));
+  }
+
+  @Test
+  public void anExampleOverTheOpenaiTokenLimitGoesToValidationAndStaysInTheOtherFormats()
+      throws IOException {
+    // o200k_base: "Add 2 and 3." / "5" is 3 + (3 + 1 + 7) + (3 + 1 + 1) = 19 tokens, right at the
+    // limit; "Be brief." / "Hi" / "Hello" is 3 + (3 + 1 + 3) + (3 + 1 + 1) + (3 + 1 + 1) = 20.
+    PipelineSpec spec = spec("output: {formats: [openai, anthropic], openai: {max_tokens: 19}}");
+
+    PCollectionTuple out = write(spec, INSTRUCTION, CHAT, TEXT);
+
+    PAssert.that(out.get(WriteFormats.VALIDATION)).containsInAnyOrder(
+        KV.of("openai", "{\"id\":\"c1\",\"format\":\"openai\",\"split\":\"test\",\"reason\":"
+            + "\"20 tokens (o200k_base, OpenAI chat accounting) is more than output.openai.max_tokens"
+            + " 19\"}"),
+        KV.of("openai", "{\"id\":\"t1\",\"format\":\"openai\",\"split\":\"train\",\"reason\":"
+            + "\"a text example has no user or assistant turn\"}"),
+        KV.of("anthropic", "{\"id\":\"t1\",\"format\":\"anthropic\",\"split\":\"train\","
+            + "\"reason\":\"a text example has no user or assistant turn\"}"));
+    pipeline.run();
+
+    Map<String, List<String>> files = records("\n");
+    assertEquals(List.of("{\"messages\":[{\"role\":\"user\",\"content\":\"Add 2 and 3.\"},"
+        + "{\"role\":\"assistant\",\"content\":\"5\"}]}"), files.get("openai/train.jsonl"));
+    assertEquals(null, files.get("openai/test.jsonl"));
+    assertEquals(List.of("{\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"}]}"),
+        files.get("anthropic/test.jsonl"));
+  }
 }
