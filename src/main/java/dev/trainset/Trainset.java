@@ -10,7 +10,6 @@ import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.formats.OutputFormat;
-import dev.trainset.model.Json;
 import dev.trainset.report.LocalProgress;
 import dev.trainset.report.OpenaiMetadata;
 import dev.trainset.report.OutputValidation;
