@@ -555,6 +555,13 @@ public final class SpecLoader {
           "a whole number >= output.select.start (" + output.select().start()
               + "), or null for no end");
     }
+    boolean selects = output.select().start() > 0 || output.select().end() != null;
+    if (selects && !output.formats().contains("tokens")) {
+      throw ConfigException.notAllowed("output.select",
+          "{start: " + output.select().start() + ", end: " + output.select().end() + "}",
+          "the default {start: 0, end: null} when output.formats has no tokens"
+              + " (select applies to the tokens format only)");
+    }
     if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
       throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
           "a program to run (argv, no shell)");

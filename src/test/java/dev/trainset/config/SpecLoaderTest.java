@@ -479,7 +479,7 @@ class SpecLoaderTest {
     assertEquals(new PipelineSpec.Tokens("o200k_base", 8), output.tokens());
     assertEquals(new PipelineSpec.Select(2, 5L), output.select());
     assertEquals(new PipelineSpec.Select(3, null),
-        load(INPUT + "output: {select: {start: 3}}").output().select());
+        load(INPUT + "output: {formats: [tokens], select: {start: 3}}").output().select());
   }
 
   @Test
@@ -500,6 +500,11 @@ class SpecLoaderTest {
     assertRefused("output.select.end",
         "output.select.end: value 'ten' is not allowed; expected a whole number",
         INPUT + "output: {select: {end: ten}}");
+    assertRefused("output.select",
+        "output.select: value '{start: 0, end: 10}' is not allowed; allowed: the default {start: 0,"
+            + " end: null} when output.formats has no tokens (select applies to the tokens format"
+            + " only)",
+        INPUT + "output: {formats: [jsonl], select: {end: 10}}");
   }
 
   @Test
