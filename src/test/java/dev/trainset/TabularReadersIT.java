@@ -39,7 +39,7 @@ class TabularReadersIT {
     EndToEndIT.Run run = EndToEndIT.trainset(
         "--pipeline=src/test/resources/readers/tricky.yaml", "--outputDir=" + out);
     assertEquals(0, run.exit(), run.err());
-    assertEquals("trainset: tricky: read 6, exported 6 (train 2, test 4), rejected 0",
+    assertEquals("trainset: tricky: read 6, exported 6 (train 3, test 3), rejected 0",
         run.out().substring(0, run.out().indexOf(" in ")));
   }
 
@@ -56,7 +56,7 @@ class TabularReadersIT {
           "input":"","output":"-3 is the answer\\nsecond line","meta_lang":"en","meta_info":null},
          {"id":"r3","split":"train","partition":"de","weight":1,"instruction":"Übersetze: cat",
           "input":"cat","output":"Katze","meta_lang":"de","meta_info":null},
-         {"id":"r4","split":"test","partition":"../x","weight":1,"instruction":"Path test",
+         {"id":"r4","split":"train","partition":"../x","weight":1,"instruction":"Path test",
           "input":"","output":"ok","meta_lang":"../x","meta_info":null},
          {"id":"r5","split":"test","partition":"en","weight":1,"instruction":"Nested metadata",
           "input":"","output":"fine","meta_lang":"en","meta_info":"{\\"a\\":1}"},
@@ -71,7 +71,7 @@ class TabularReadersIT {
           "output":"-3 is the answer\\nsecond line","metadata":"{\\"lang\\":\\"en\\"}"},
          {"id":"r3","split":"train","file_split":"train","weight":1,
           "instruction":"Übersetze: cat","output":"Katze","metadata":"{\\"lang\\":\\"de\\"}"},
-         {"id":"r4","split":"test","file_split":"test","weight":1,"instruction":"Path test",
+         {"id":"r4","split":"train","file_split":"train","weight":1,"instruction":"Path test",
           "output":"ok","metadata":"{\\"lang\\":\\"../x\\"}"},
          {"id":"r5","split":"test","file_split":"test","weight":1,
           "instruction":"Nested metadata","output":"fine",
@@ -85,14 +85,14 @@ class TabularReadersIT {
          {"id":"r2","split":"test","weight":1,"instruction":"=SUM(A1:A2)",
           "output":"-3 is the answer\\nsecond line"},
          {"id":"r3","split":"train","weight":1,"instruction":"Übersetze: cat","output":"Katze"},
-         {"id":"r4","split":"test","weight":1,"instruction":"Path test","output":"ok"},
+         {"id":"r4","split":"train","weight":1,"instruction":"Path test","output":"ok"},
          {"id":"r5","split":"test","weight":1,"instruction":"Nested metadata","output":"fine"},
          {"id":"r6","split":"train","weight":1,"instruction":"@mention","output":"+1"}]"""),
         read.get("jsonl"));
     // The card's counts are the rows DuckDB found in each split's files.
     JsonNode info = Json.MAPPER.readTree(out.resolve("huggingface/dataset_info.json").toFile());
-    assertEquals(2, info.get("splits").get("train").get("num_examples").asLong());
-    assertEquals(4, info.get("splits").get("test").get("num_examples").asLong());
+    assertEquals(3, info.get("splits").get("train").get("num_examples").asLong());
+    assertEquals(3, info.get("splits").get("test").get("num_examples").asLong());
     assertEquals(Files.size(out.resolve("huggingface/data/train-00000-of-00001.parquet")),
         info.get("splits").get("train").get("num_bytes").asLong());
   }
@@ -116,7 +116,7 @@ class TabularReadersIT {
           "metadata.info":""},
          {"id":"r3","split":"train","weight":"1.0","system":"","instruction":"Übersetze: cat",
           "input":"cat","output":"Katze","metadata.lang":"de","metadata.info":""},
-         {"id":"r4","split":"test","weight":"1.0","system":"","instruction":"Path test",
+         {"id":"r4","split":"train","weight":"1.0","system":"","instruction":"Path test",
           "input":"","output":"ok","metadata.lang":"../x","metadata.info":""},
          {"id":"r6","split":"train","weight":"1.0","system":"","instruction":"'@mention",
           "input":"","output":"'+1","metadata.lang":"","metadata.info":""}]""");
@@ -127,7 +127,7 @@ class TabularReadersIT {
          {"id":"r2","split":"test","instruction":"=SUM(A1:A2)",
           "output":"-3 is the answer\\nsecond line"},
          {"id":"r3","split":"train","instruction":"Übersetze: cat","output":"Katze"},
-         {"id":"r4","split":"test","instruction":"Path test","output":"ok"},
+         {"id":"r4","split":"train","instruction":"Path test","output":"ok"},
          {"id":"r5","split":"test","instruction":"Nested metadata","output":"fine"},
          {"id":"r6","split":"train","instruction":"@mention","output":"+1"}]"""),
         read.get("jsonl"));
