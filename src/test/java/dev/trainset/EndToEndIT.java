@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.IntArrayList;
 import dev.trainset.model.Json;
+import dev.trainset.model.Tokenizers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -515,6 +518,67 @@ class EndToEndIT {
     assertEquals(Json.MAPPER.readTree("{\"checked\":false,\"reason\":\"trainset has no reader for"
         + " the format 'prompt_completion'\"}"), validation.get("formats").get("prompt_completion"));
     assertEquals(0, validation.get("formats").get("jsonl").get("problems").asLong());
+  }
+
+  @Test
+  void tokensIndexEachSplitInTheJsonlOrderDecodeToTheTextAndPackWithoutLosingAnExample()
+      throws Exception {
+    Path out = work.resolve("tokens");
+    Run run = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + out,
+        "--formats=jsonl,tokens");
+    assertEquals(0, run.exit(), run.err());
+
+    Encoding cl100k = Tokenizers.of("cl100k_base");
+    long examples = 0;
+    for (String split : SPLITS) {
+      // One file per split here; jsonl writes the split in the same order, so line i is index i.
+      List<String> jsonl = Files.readAllLines(single(out.resolve("jsonl"), split));
+      List<String> tokens = Files.readAllLines(single(out.resolve("tokens"), split));
+      assertEquals(jsonl.size(), tokens.size(), split);
+      for (int i = 0; i < tokens.size(); i++) {
+        JsonNode record = Json.MAPPER.readTree(tokens.get(i));
+        JsonNode example = Json.MAPPER.readTree(jsonl.get(i));
+        assertEquals(List.of("index", "content"), fieldNames(record));
+        assertEquals(i, record.get("index").asLong());
+        IntArrayList ids = new IntArrayList();
+        record.get("content").forEach(id -> ids.add(id.asInt()));
+        String fullText = (example.has("system") ? example.get("system").asText() + "\n" : "")
+            + example.get("instruction").asText() + "\n" + example.path("input").asText("")
+            + "\n" + example.get("output").asText();
+        assertEquals(fullText, cl100k.decode(ids), split + " " + i);
+      }
+      examples += tokens.size();
+    }
+    assertEquals(29, examples);
+    JsonNode validation = Json.MAPPER.readTree(out.resolve("_report/validation.json").toFile());
+    assertEquals(29, validation.get("formats").get("tokens").get("records").asLong());
+    assertEquals(0, validation.get("formats").get("tokens").get("problems").asLong());
+
+    Path packed = work.resolve("tokens-packed");
+    Run packing = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + packed,
+        "--formats=tokens", "--set=output.tokens.seq_len=64");
+    assertEquals(0, packing.exit(), packing.err());
+    JsonNode checked = Json.MAPPER.readTree(packed.resolve("_report/validation.json").toFile())
+        .get("formats").get("tokens");
+    // The read-back counts the examples that start in each sequence: all 29, none lost.
+    assertEquals(29, checked.get("records").asLong(), checked.toString());
+    assertEquals(0, checked.get("problems").asLong(), checked.toString());
+    for (String line : Files.readAllLines(single(packed.resolve("tokens"), "train"))) {
+      assertEquals(List.of("index", "content", "doc_details"),
+          fieldNames(Json.MAPPER.readTree(line)));
+    }
+    Run validate = trainset("validate", "--format=tokens", "--set=output.tokens.seq_len=64",
+        packed.resolve("tokens").toString());
+    assertEquals("trainset validate: tokens: 3 files, 29 records, 0 problems\n", validate.out(),
+        validate.err());
+  }
+
+  /** The one file of {@code split} in {@code folder}. */
+  private static Path single(Path folder, String split) throws IOException {
+    List<Path> files = filesOf(folder).stream()
+        .filter(file -> file.getFileName().toString().startsWith(split + "-")).toList();
+    assertEquals(1, files.size(), files.toString());
+    return files.get(0);
   }
 
   private static List<String> fieldNames(JsonNode record) {

@@ -158,7 +158,8 @@ public record PipelineSpec(
       Openai openai,
       Text text,
       Tokens tokens,
-      List<String> onComplete)
+      List<String> onComplete,
+      Select select)
       implements Serializable {
     public Output {
       formats = List.copyOf(formats);
@@ -191,6 +192,17 @@ public record PipelineSpec(
 
   /** {@code output.tokens}. */
   public record Tokens(String tokenizer, int seqLen) implements Serializable {}
+
+  /**
+   * {@code output.select}: the tokens format exports only the examples whose index (their rank in
+   * the deterministic order of their split) is in {@code [start, end)}; a null end: to the end.
+   */
+  public record Select(long start, @Nullable Long end) implements Serializable {
+    /** The end as a number: {@link Long#MAX_VALUE} when there is none. */
+    public long endOrMax() {
+      return end == null ? Long.MAX_VALUE : end;
+    }
+  }
 
   /** An unmodifiable copy that keeps the file's key order (Map.copyOf would not). */
   private static <K, V> Map<K, V> frozen(Map<K, V> map) {

@@ -525,8 +525,7 @@ public final class SpecLoader {
     Set<String> seen = new HashSet<>();
     for (String format : output.formats()) {
       if (!Formats.names().contains(format)) {
-        throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names())
-            + " (tokens is not available in this version)");
+        throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names()));
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");
@@ -550,6 +549,19 @@ public final class SpecLoader {
     atLeast("output.tokens.seq_len", output.tokens().seqLen(), 0);
     oneOf("output.tokens.tokenizer", output.tokens().tokenizer(),
         List.of("cl100k_base", "o200k_base"), "");
+    atLeast("output.select.start", output.select().start(), 0);
+    if (output.select().end() != null && output.select().end() < output.select().start()) {
+      throw ConfigException.notAllowed("output.select.end", output.select().end(),
+          "a whole number >= output.select.start (" + output.select().start()
+              + "), or null for no end");
+    }
+    boolean selects = output.select().start() > 0 || output.select().end() != null;
+    if (selects && !output.formats().contains("tokens")) {
+      throw ConfigException.notAllowed("output.select",
+          "{start: " + output.select().start() + ", end: " + output.select().end() + "}",
+          "the default {start: 0, end: null} when output.formats has no tokens"
+              + " (select applies to the tokens format only)");
+    }
     if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
       throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
           "a program to run (argv, no shell)");

@@ -25,6 +25,7 @@ public final class Formats {
     formats.put(SharegptFormat.NAME, SharegptFormat::new);
     formats.put(OpenaiFormat.NAME, OpenaiFormat::new);
     formats.put(AnthropicFormat.NAME, AnthropicFormat::new);
+    formats.put(TokensFormat.NAME, TokensFormat::new);
     for (OutputFormat.Provider provider : ServiceLoader.load(OutputFormat.Provider.class)) {
       formats.putIfAbsent(provider.name(), provider::create);
     }

@@ -33,8 +33,22 @@ final class JsonRecords {
 
   private JsonRecords() {}
 
+  /** What a format requires of one parsed line, for formats that count records their own way. */
+  @FunctionalInterface
+  interface LineRule {
+    void check(JsonNode value, long number, ReadBack readBack);
+  }
+
   /** One JSON object per line; a blank line is a problem (trainers count it as a bad record). */
   static FileCheck lines(Rule rule) {
+    return parsedLines((record, number, readBack) -> checkRecord(record, number, rule, readBack));
+  }
+
+  /**
+   * One JSON value per line, parsed strictly and handed to {@code rule}, which tells {@code
+   * readBack} what records the line holds; a blank or unparsable line is a problem.
+   */
+  static FileCheck parsedLines(LineRule rule) {
     return (file, readBack) -> Utf8Lines.read(file, readBack, (number, line, terminated) -> {
       if (line.isBlank()) {
         readBack.problem(number, "a blank line where a JSON object belongs");
@@ -47,7 +61,7 @@ final class JsonRecords {
         readBack.problem(number, notJson(e));
         return;
       }
-      checkRecord(record, number, rule, readBack);
+      rule.check(record, number, readBack);
     });
   }
 

@@ -2,6 +2,7 @@ package dev.trainset.transforms;
 
 import dev.trainset.model.Hashes;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  * the shard sizes tells every worker the file numbers. So memory holds one shard (about {@code
  * shardRecords} records), never a destination.
  *
+ * <p>A record's <em>index</em> is its rank in its destination's order: the records of earlier
+ * shards, then its rank in its own shard. {@link #toIndexed} hands each file's sink the index of
+ * its first record, and {@link #withIndexRange} writes only the records whose index lies in a
+ * range (file numbers then count only the files that hold some).
+ *
  * <p>Needs bounded input (it counts before it writes); unbounded writers use {@link FileIO} with
  * windowed sharding. Files are written in place: the caller writes into a staging folder that is
  * published only when the run succeeds, and a retried shard rewrites the same bytes.
@@ -57,21 +63,30 @@ public final class OrderedShards<V>
 
   private final String directory;
   private final Coder<V> recordCoder;
-  private final SerializableFunction<String, FileIO.Sink<V>> sinks;
+  private final IndexedSinks<V> sinks;
   private final SerializableFunction<String, String> extensions;
   private final Compression compression;
   private final long maxRecordsPerFile;
+  private final long firstIndex;
+  private final long endIndex;
 
-  private OrderedShards(String directory, Coder<V> recordCoder,
-      SerializableFunction<String, FileIO.Sink<V>> sinks,
+  /** Makes the sink of one file from its destination and the index of its first record. */
+  @FunctionalInterface
+  public interface IndexedSinks<V> extends Serializable {
+    FileIO.Sink<V> sink(String destination, long firstIndex);
+  }
+
+  private OrderedShards(String directory, Coder<V> recordCoder, IndexedSinks<V> sinks,
       SerializableFunction<String, String> extensions, Compression compression,
-      long maxRecordsPerFile) {
+      long maxRecordsPerFile, long firstIndex, long endIndex) {
     this.directory = directory;
     this.recordCoder = recordCoder;
     this.sinks = sinks;
     this.extensions = extensions;
     this.compression = compression;
     this.maxRecordsPerFile = maxRecordsPerFile;
+    this.firstIndex = firstIndex;
+    this.endIndex = endIndex;
   }
 
   /**
@@ -81,13 +96,34 @@ public final class OrderedShards<V>
   public static <V> OrderedShards<V> to(String directory, Coder<V> recordCoder,
       SerializableFunction<String, FileIO.Sink<V>> sinks,
       SerializableFunction<String, String> extensions) {
+    return toIndexed(directory, recordCoder, (destination, first) -> sinks.apply(destination),
+        extensions);
+  }
+
+  /**
+   * As {@link #to}, for files whose bytes depend on where their records stand in the order (the
+   * tokens format writes each record's index): the sink is made per file, knowing the index of
+   * the file's first record.
+   */
+  public static <V> OrderedShards<V> toIndexed(String directory, Coder<V> recordCoder,
+      IndexedSinks<V> sinks, SerializableFunction<String, String> extensions) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions,
-        Compression.UNCOMPRESSED, 0);
+        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE);
   }
 
   public OrderedShards<V> withCompression(Compression newCompression) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, newCompression,
-        maxRecordsPerFile);
+        maxRecordsPerFile, firstIndex, endIndex);
+  }
+
+  /** Writes only the records whose index is in {@code [start, end)}, in every destination. */
+  public OrderedShards<V> withIndexRange(long start, long end) {
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException(
+          "an index range needs 0 <= start <= end, got [" + start + ", " + end + ")");
+    }
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression,
+        maxRecordsPerFile, start, end);
   }
 
   /** At most {@code max} records per file; 0 for no cap (files then hold about one shard). */
@@ -95,7 +131,8 @@ public final class OrderedShards<V>
     if (max < 0) {
       throw new IllegalArgumentException("max records per file must be >= 0, got " + max);
     }
-    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max);
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max,
+        firstIndex, endIndex);
   }
 
   /** For each file written, {@code KV<destination, file name>}. */
@@ -128,6 +165,11 @@ public final class OrderedShards<V>
 
   static int shardCount(long records, long shardRecords) {
     return (int) Math.max(1, (records + shardRecords - 1) / shardRecords);
+  }
+
+  /** How many of the indexes {@code [offset, offset + size)} lie in {@code [start, end)}. */
+  static long selected(long offset, long size, long start, long end) {
+    return Math.max(0, Math.min(offset + size, end) - Math.max(offset, start));
   }
 
   /**
@@ -181,16 +223,27 @@ public final class OrderedShards<V>
       int shards = shardCount(context.sideInput(destinationSizes).get(destination), shardRecords);
       int firstFile = 0;
       int totalFiles = 0;
+      long offset = 0;
+      long shardOffset = 0;
       for (int s = 0; s < shards; s++) {
-        int files = filesFor(sizes.getOrDefault(KV.of(destination, s), 0L), spec.maxRecordsPerFile);
+        long size = sizes.getOrDefault(KV.of(destination, s), 0L);
+        int files = filesFor(selected(offset, size, spec.firstIndex, spec.endIndex),
+            spec.maxRecordsPerFile);
         if (s < shard) {
           firstFile += files;
+        } else if (s == shard) {
+          shardOffset = offset;
         }
         totalFiles += files;
+        offset += size;
       }
-      List<KV<String, V>> records = new ArrayList<>();
-      context.element().getValue().forEach(records::add);
-      sort(records, spec.recordCoder);
+      List<KV<String, V>> all = new ArrayList<>();
+      context.element().getValue().forEach(all::add);
+      sort(all, spec.recordCoder);
+      int skipped = (int) Math.min(all.size(), Math.max(0, spec.firstIndex - shardOffset));
+      long firstIndex = shardOffset + skipped;
+      List<KV<String, V>> records = all.subList(skipped,
+          (int) Math.max(skipped, Math.min(all.size(), spec.endIndex - shardOffset)));
       int files = filesFor(records.size(), spec.maxRecordsPerFile);
       ShardNaming naming = new ShardNaming(destination, spec.extensions.apply(destination));
       for (int part = 0; part < files; part++) {
@@ -199,15 +252,15 @@ public final class OrderedShards<V>
         int to = (int) ((long) (part + 1) * records.size() / files);
         String name = naming.getFilename(GlobalWindow.INSTANCE, PaneInfo.NO_FIRING, totalFiles,
             firstFile + part, spec.compression);
-        write(spec.directory + "/" + name, destination, records.subList(from, to));
+        write(spec.directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
+            records.subList(from, to));
         context.output(KV.of(destination, name));
       }
     }
 
-    private void write(String path, String destination, List<KV<String, V>> records)
+    private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
         throws IOException {
       ResourceId file = FileSystems.matchNewResource(path, false);
-      FileIO.Sink<V> sink = spec.sinks.apply(destination);
       try (WritableByteChannel channel =
           spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))) {
         sink.open(channel);

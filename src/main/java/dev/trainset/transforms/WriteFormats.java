@@ -7,6 +7,7 @@ import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
+import dev.trainset.formats.TokensFormat;
 import dev.trainset.model.Example;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
@@ -55,7 +56,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code output.max_records_per_file} per file. Unbounded input is written per window by {@link
  * FileIO}, sharded as {@link ShardNaming} says. The Parquet formats (parquet, huggingface) have
  * their own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file
- * write, {@link WriteCombinedCsv}.
+ * write, {@link WriteCombinedCsv}. The tokens format, whose records depend on their place in that
+ * order, has its own write too, {@link WriteTokens}.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
@@ -106,7 +108,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     }
     Map<String, OutputFormat> formats = new LinkedHashMap<>();
     for (String name : output.formats()) {
-      if (!ExampleRecords.FORMATS.contains(name)) {
+      if (!ExampleRecords.FORMATS.contains(name) && !TokensFormat.NAME.equals(name)) {
         formats.put(name, Formats.create(name, output, table));
       }
     }
@@ -157,6 +159,13 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           .apply("AllWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
           .apply("AllValidation", Flatten.pCollections());
+    }
+    if (output.formats().contains(TokensFormat.NAME)) {
+      PCollectionTuple tokens = examples.apply("WriteTokens", WriteTokens.to(output, directory));
+      written = PCollectionList.of(written).and(tokens.get(WRITTEN))
+          .apply("WithTokensWritten", Flatten.pCollections());
+      validation = PCollectionList.of(validation).and(tokens.get(VALIDATION))
+          .apply("WithTokensValidation", Flatten.pCollections());
     }
     validation.apply("WriteValidation", JsonLines.to(directory + "/_validation"));
     return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation);

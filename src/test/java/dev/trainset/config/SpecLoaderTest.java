@@ -71,6 +71,7 @@ class SpecLoaderTest {
     assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
     assertEquals(new PipelineSpec.Openai(65536, "o200k_base"), output.openai());
     assertEquals(List.of(), output.onComplete());
+    assertEquals(new PipelineSpec.Select(0, null), output.select());
 
     assertEquals(
         Map.of("user", List.of("User:", "Human:"), "assistant", List.of("Assistant:", "AI:")),
@@ -339,8 +340,7 @@ class SpecLoaderTest {
   void refusesAnUnknownOutputFormat() {
     assertRefused("output.formats",
         "output.formats: value 'jsonlines' is not allowed; allowed: jsonl, chatml, alpaca, text,"
-            + " sharegpt, openai, anthropic, prompt_completion, csv, parquet, huggingface (tokens is"
-            + " not available in this version)",
+            + " sharegpt, openai, anthropic, tokens, prompt_completion, csv, parquet, huggingface",
         INPUT + "output: {formats: [jsonl, jsonlines]}");
   }
 
@@ -468,6 +468,43 @@ class SpecLoaderTest {
     assertRefused("output.openai.max_tokens",
         "output.openai.max_tokens: value '0' is not allowed; allowed: a whole number >= 1",
         INPUT + "output: {openai: {max_tokens: 0}}");
+  }
+
+  @Test
+  void acceptsTokensWithPackingAndAnIndexRange() {
+    PipelineSpec.Output output = load(INPUT + "output: {formats: [tokens],"
+        + " tokens: {tokenizer: o200k_base, seq_len: 8}, select: {start: 2, end: 5}}").output();
+
+    assertEquals(List.of("tokens"), output.formats());
+    assertEquals(new PipelineSpec.Tokens("o200k_base", 8), output.tokens());
+    assertEquals(new PipelineSpec.Select(2, 5L), output.select());
+    assertEquals(new PipelineSpec.Select(3, null),
+        load(INPUT + "output: {formats: [tokens], select: {start: 3}}").output().select());
+  }
+
+  @Test
+  void refusesABadTokensSectionAndABadIndexRange() {
+    assertRefused("output.tokens.seq_len",
+        "output.tokens.seq_len: value '-1' is not allowed; allowed: a whole number >= 0",
+        INPUT + "output: {tokens: {seq_len: -1}}");
+    assertRefused("output.tokens.tokenizer",
+        "output.tokens.tokenizer: value 'gpt2' is not allowed; allowed: cl100k_base, o200k_base",
+        INPUT + "output: {tokens: {tokenizer: gpt2}}");
+    assertRefused("output.select.start",
+        "output.select.start: value '-1' is not allowed; allowed: a whole number >= 0",
+        INPUT + "output: {select: {start: -1}}");
+    assertRefused("output.select.end",
+        "output.select.end: value '4' is not allowed; allowed: a whole number >="
+            + " output.select.start (5), or null for no end",
+        INPUT + "output: {select: {start: 5, end: 4}}");
+    assertRefused("output.select.end",
+        "output.select.end: value 'ten' is not allowed; expected a whole number",
+        INPUT + "output: {select: {end: ten}}");
+    assertRefused("output.select",
+        "output.select: value '{start: 0, end: 10}' is not allowed; allowed: the default {start: 0,"
+            + " end: null} when output.formats has no tokens (select applies to the tokens format"
+            + " only)",
+        INPUT + "output: {formats: [jsonl], select: {end: 10}}");
   }
 
   @Test
