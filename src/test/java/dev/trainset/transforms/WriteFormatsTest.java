@@ -23,9 +23,15 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -77,6 +83,49 @@ public class WriteFormatsTest {
       InputStream plain = file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
       return new String(plain.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  @Test
+  public void unboundedInputIsWrittenPerWindowWithTheWindowInTheFileName() throws IOException {
+    PipelineSpec spec = spec("output: {formats: [jsonl, chatml]}");
+    Instant start = new Instant(0);
+    TestStream<Example> stream = TestStream.create(ExampleCoder.of())
+        .addElements(TimestampedValue.of(INSTRUCTION, start.plus(Duration.standardSeconds(1))),
+            TimestampedValue.of(TEXT, start.plus(Duration.standardSeconds(2))))
+        .addElements(TimestampedValue.of(CHAT, start.plus(Duration.standardSeconds(61))))
+        .advanceWatermarkToInfinity();
+
+    pipeline
+        .apply(stream)
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+        .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath()));
+    pipeline.run();
+
+    String first = "1970-01-01T00-00-00.000Z-1970-01-01T00-01-00.000Z-pane0";
+    String second = "1970-01-01T00-01-00.000Z-1970-01-01T00-02-00.000Z-pane0";
+    Map<String, List<String>> files = records("\n");
+    assertEquals(Map.of(
+        "jsonl/train-" + first + ".jsonl", List.of(
+            "{\"id\":\"i1\",\"split\":\"train\",\"weight\":2.0,\"instruction\":\"Add 2 and 3.\","
+                + "\"input\":\"\",\"output\":\"5\",\"metadata\":{\"topic\":\"math\"}}",
+            "{\"id\":\"t1\",\"split\":\"train\",\"weight\":1.0,\"text\":\"Once upon a time.\","
+                + "\"metadata\":{}}"),
+        "jsonl/test-" + second + ".jsonl", List.of(
+            "{\"id\":\"c1\",\"split\":\"test\",\"weight\":1.0,\"system\":\"Be brief.\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Hello\"}],\"metadata\":{}}"),
+        "chatml/train-" + first + ".jsonl", List.of(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"Add 2 and 3.\"},"
+                + "{\"role\":\"assistant\",\"content\":\"5\"}],\"weight\":2.0,"
+                + "\"metadata\":{\"topic\":\"math\"}}"),
+        "chatml/test-" + second + ".jsonl", List.of(
+            "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"}],"
+                + "\"weight\":1.0,\"metadata\":{}}"),
+        "_validation/chatml-" + first + ".jsonl", List.of(
+            "{\"id\":\"t1\",\"format\":\"chatml\",\"split\":\"train\","
+                + "\"reason\":\"a text example has no user or assistant turn\"}")),
+        files);
   }
 
   @Test
