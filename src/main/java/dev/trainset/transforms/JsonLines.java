@@ -3,12 +3,9 @@ package dev.trainset.transforms;
 import dev.trainset.model.Hashes;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
@@ -33,28 +30,16 @@ public final class JsonLines extends PTransform<PCollection<KV<String, String>>,
 
   @Override
   public PDone expand(PCollection<KV<String, String>> lines) {
-    if (lines.isBounded() == PCollection.IsBounded.BOUNDED) {
-      lines
-          .apply("SortKey", MapElements
-              .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
-              .via((KV<String, String> line) -> KV.of(line.getKey(),
-                  KV.of(Hashes.sha256Hex(line.getValue(), 16), line.getValue()))))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(),
-              KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-          .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-              prefix -> TextIO.sink(), prefix -> ".jsonl"));
-      return PDone.in(lines.getPipeline());
-    }
-    SerializableFunction<KV<String, String>, String> prefix = KV::getKey;
-    FileIO.Write<String, KV<String, String>> write =
-        FileIO.<String, KV<String, String>>writeDynamic()
-            .by(prefix)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(Contextful.fn(KV::getValue), TextIO.sink())
-            .to(directory)
-            .withNaming(name -> new ShardNaming(name, ".jsonl"));
-    lines.apply("Write", ShardNaming.shardedIfUnbounded(write, lines));
+    lines
+        .apply("SortKey", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
+            .via((KV<String, String> line) -> KV.of(line.getKey(),
+                KV.of(Hashes.sha256Hex(line.getValue(), 16), line.getValue()))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(),
+            KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+            prefix -> TextIO.sink(), prefix -> ".jsonl"));
     return PDone.in(lines.getPipeline());
   }
 }

@@ -18,10 +18,12 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Keys;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -33,6 +35,7 @@ import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Writes records to files whose names and bytes depend only on the records, not on the runner,
@@ -52,9 +55,12 @@ import org.apache.beam.sdk.values.PCollectionView;
  * its first record, and {@link #withIndexRange} writes only the records whose index lies in a
  * range (file numbers then count only the files that hold some).
  *
- * <p>Needs bounded input (it counts before it writes); unbounded writers use {@link FileIO} with
- * windowed sharding. Files are written in place: the caller writes into a staging folder that is
- * published only when the run succeeds, and a retried shard rewrites the same bytes.
+ * <p>Counting needs bounded input. Unbounded input is written per window by {@link FileIO},
+ * {@value ShardNaming#STREAMING_SHARDS} shard per window and destination, named by {@link
+ * ShardNaming} with the window's bounds; the sort key is then unused, and a writer that needs
+ * indexes ({@link #toIndexed}) refuses it. Bounded files are written in place: the caller writes
+ * into a staging folder that is published only when the run succeeds, and a retried shard
+ * rewrites the same bytes.
  */
 public final class OrderedShards<V>
     extends PTransform<PCollection<KV<String, KV<String, V>>>, PCollection<KV<String, String>>> {
@@ -69,6 +75,7 @@ public final class OrderedShards<V>
   private final long maxRecordsPerFile;
   private final long firstIndex;
   private final long endIndex;
+  private final boolean indexed;
 
   /** Makes the sink of one file from its destination and the index of its first record. */
   @FunctionalInterface
@@ -78,7 +85,7 @@ public final class OrderedShards<V>
 
   private OrderedShards(String directory, Coder<V> recordCoder, IndexedSinks<V> sinks,
       SerializableFunction<String, String> extensions, Compression compression,
-      long maxRecordsPerFile, long firstIndex, long endIndex) {
+      long maxRecordsPerFile, long firstIndex, long endIndex, boolean indexed) {
     this.directory = directory;
     this.recordCoder = recordCoder;
     this.sinks = sinks;
@@ -87,6 +94,7 @@ public final class OrderedShards<V>
     this.maxRecordsPerFile = maxRecordsPerFile;
     this.firstIndex = firstIndex;
     this.endIndex = endIndex;
+    this.indexed = indexed;
   }
 
   /**
@@ -96,8 +104,9 @@ public final class OrderedShards<V>
   public static <V> OrderedShards<V> to(String directory, Coder<V> recordCoder,
       SerializableFunction<String, FileIO.Sink<V>> sinks,
       SerializableFunction<String, String> extensions) {
-    return toIndexed(directory, recordCoder, (destination, first) -> sinks.apply(destination),
-        extensions);
+    return new OrderedShards<>(directory, recordCoder,
+        (destination, first) -> sinks.apply(destination), extensions, Compression.UNCOMPRESSED, 0,
+        0, Long.MAX_VALUE, false);
   }
 
   /**
@@ -108,12 +117,12 @@ public final class OrderedShards<V>
   public static <V> OrderedShards<V> toIndexed(String directory, Coder<V> recordCoder,
       IndexedSinks<V> sinks, SerializableFunction<String, String> extensions) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions,
-        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE);
+        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE, true);
   }
 
   public OrderedShards<V> withCompression(Compression newCompression) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, newCompression,
-        maxRecordsPerFile, firstIndex, endIndex);
+        maxRecordsPerFile, firstIndex, endIndex, indexed);
   }
 
   /** Writes only the records whose index is in {@code [start, end)}, in every destination. */
@@ -123,7 +132,7 @@ public final class OrderedShards<V>
           "an index range needs 0 <= start <= end, got [" + start + ", " + end + ")");
     }
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression,
-        maxRecordsPerFile, start, end);
+        maxRecordsPerFile, start, end, indexed);
   }
 
   /** At most {@code max} records per file; 0 for no cap (files then hold about one shard). */
@@ -132,14 +141,14 @@ public final class OrderedShards<V>
       throw new IllegalArgumentException("max records per file must be >= 0, got " + max);
     }
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max,
-        firstIndex, endIndex);
+        firstIndex, endIndex, indexed);
   }
 
   /** For each file written, {@code KV<destination, file name>}. */
   @Override
   public PCollection<KV<String, String>> expand(PCollection<KV<String, KV<String, V>>> records) {
     if (records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-      throw new IllegalArgumentException("OrderedShards writes bounded input only");
+      return perWindow(records);
     }
     long shardRecords = maxRecordsPerFile > 0 ? Math.min(maxRecordsPerFile, SHARD_RECORDS)
         : SHARD_RECORDS;
@@ -161,6 +170,31 @@ public final class OrderedShards<V>
         .apply("WriteShards", ParDo.of(new WriteFn<>(this, destinationSizes, shardSizes, shardRecords))
             .withSideInputs(destinationSizes, shardSizes))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+  }
+
+  /** Unbounded input: each window's records in runner order, through FileIO. */
+  private PCollection<KV<String, String>> perWindow(PCollection<KV<String, KV<String, V>>> records) {
+    if (indexed) {
+      throw new IllegalArgumentException("indexes count a whole destination: bounded input only");
+    }
+    IndexedSinks<V> sinks = this.sinks;
+    SerializableFunction<String, String> extensions = this.extensions;
+    SerializableFunction<KV<String, V>, String> destination = KV::getKey;
+    return records
+        .apply("DropSortKeys", MapElements
+            .into(new TypeDescriptor<KV<String, V>>() {})
+            .via((KV<String, KV<String, V>> record) ->
+                KV.of(record.getKey(), record.getValue().getValue())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
+        .apply("WritePerWindow", FileIO.<String, KV<String, V>>writeDynamic()
+            .by(destination)
+            .withDestinationCoder(StringUtf8Coder.of())
+            .via(Contextful.fn(KV::getValue), Contextful.fn(dest -> sinks.sink(dest, 0)))
+            .to(directory)
+            .withNaming(dest -> new ShardNaming(dest, extensions.apply(dest)))
+            .withCompression(compression)
+            .withNumShards(ShardNaming.STREAMING_SHARDS))
+        .getPerDestinationOutputFilenames();
   }
 
   static int shardCount(long records, long shardRecords) {

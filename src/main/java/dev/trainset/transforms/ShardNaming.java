@@ -6,7 +6,6 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Names output files {@code <prefix>-SSSSS-of-NNNNN<ext>[.gz|.zst]}, as SPEC section 4 lays
@@ -38,12 +37,5 @@ final class ShardNaming implements FileIO.Write.FileNaming {
     return String.format(
         "%s%s-%05d-of-%05d%s%s",
         prefix, windowPart, shardIndex, numShards, extension, compression.getSuggestedSuffix());
-  }
-
-  /** Runner-chosen sharding on bounded input; a fixed shard count per window on unbounded. */
-  static <D, T> FileIO.Write<D, T> shardedIfUnbounded(FileIO.Write<D, T> write, PCollection<?> input) {
-    return input.isBounded() == PCollection.IsBounded.UNBOUNDED
-        ? write.withNumShards(STREAMING_SHARDS)
-        : write;
   }
 }

@@ -28,20 +28,16 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -53,8 +49,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>All text formats are encoded in one pass and written by one write, so adding a format adds
  * no pass over the data. Bounded input is written by {@link OrderedShards}: the same examples give
  * the same file names and bytes on every runner, records ordered by a hash of their id, at most
- * {@code output.max_records_per_file} per file. Unbounded input is written per window by {@link
- * FileIO}, sharded as {@link ShardNaming} says. The Parquet formats (parquet, huggingface) have
+ * {@code output.max_records_per_file} per file; unbounded input is written per window (see
+ * there). The Parquet formats (parquet, huggingface) have
  * their own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file
  * write, {@link WriteCombinedCsv}. The tokens format, whose records depend on their place in that
  * order, has its own write too, {@link WriteTokens}.
@@ -121,32 +117,11 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
     encoded.get(WRITTEN).setCoder(pairs);
     encoded.get(VALIDATION).setCoder(pairs);
-    if (examples.isBounded() == PCollection.IsBounded.BOUNDED) {
-      encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-              dest -> new FormatSink(formats.get(formatOf(dest))),
-              dest -> formats.get(formatOf(dest)).extension())
-          .withCompression(compression(output.compression()))
-          .withMaxRecordsPerFile(output.maxRecordsPerFile()));
-    } else {
-      SerializableFunction<KV<String, String>, String> destination = KV::getKey;
-      FileIO.Write<String, KV<String, String>> write =
-          FileIO.<String, KV<String, String>>writeDynamic()
-              .by(destination)
-              .withDestinationCoder(StringUtf8Coder.of())
-              .via(
-                  Contextful.fn(KV::getValue),
-                  Contextful.fn(dest -> new FormatSink(formats.get(formatOf(dest)))))
-              .to(directory)
-              .withNaming(dest -> new ShardNaming(dest, formats.get(formatOf(dest)).extension()))
-              .withCompression(compression(output.compression()));
-      encoded.get(ENCODED)
-          .apply("Unsorted", MapElements
-              .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-              .via((KV<String, KV<String, String>> record) ->
-                  KV.of(record.getKey(), record.getValue().getValue())))
-          .setCoder(pairs)
-          .apply("Write", ShardNaming.shardedIfUnbounded(write, examples));
-    }
+    encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+            dest -> new FormatSink(formats.get(formatOf(dest))),
+            dest -> formats.get(formatOf(dest)).extension())
+        .withCompression(compression(output.compression()))
+        .withMaxRecordsPerFile(output.maxRecordsPerFile()));
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
     if (formats.containsKey(CsvFormat.NAME)) {

@@ -14,10 +14,8 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -27,7 +25,6 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -101,28 +98,10 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
           dest -> ParquetIO.sink(new Schema.Parser().parse(schemaJson))
               .withCompressionCodec(codec)
               .withConfiguration(HADOOP_CONFIG);
-      if (examples.isBounded() == PCollection.IsBounded.BOUNDED) {
-        // The same files, byte for byte, on every runner, as the text formats.
-        rows.get(RECORDS).apply("Write-" + format,
-            OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
-                .withMaxRecordsPerFile(output.maxRecordsPerFile()));
-      } else {
-        SerializableFunction<KV<String, GenericRecord>, String> destination = KV::getKey;
-        FileIO.Write<String, KV<String, GenericRecord>> write =
-            FileIO.<String, KV<String, GenericRecord>>writeDynamic()
-                .by(destination)
-                .withDestinationCoder(StringUtf8Coder.of())
-                .via(Contextful.fn(KV::getValue), Contextful.fn(sink))
-                .to(directory)
-                .withNaming(dest -> new ShardNaming(dest, ".parquet"));
-        rows.get(RECORDS)
-            .apply("Unsorted-" + format, MapElements
-                .into(new TypeDescriptor<KV<String, GenericRecord>>() {})
-                .via((KV<String, KV<String, GenericRecord>> row) ->
-                    KV.of(row.getKey(), row.getValue().getValue())))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder))
-            .apply("Write-" + format, ShardNaming.shardedIfUnbounded(write, examples));
-      }
+      // The same files, byte for byte, on every runner, as the text formats.
+      rows.get(RECORDS).apply("Write-" + format,
+          OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
+              .withMaxRecordsPerFile(output.maxRecordsPerFile()));
       written = written.and(rows.get(WriteFormats.WRITTEN));
       invalid = invalid.and(rows.get(WriteFormats.VALIDATION));
     }
