@@ -10,7 +10,8 @@ import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.formats.OutputFormat;
-import dev.trainset.report.LocalProgress;
+import dev.trainset.model.LocalProgress;
+import dev.trainset.report.ProgressLine;
 import dev.trainset.report.OpenaiMetadata;
 import dev.trainset.report.OutputValidation;
 import dev.trainset.report.RunStats;
@@ -121,7 +122,7 @@ public final class Trainset {
       }
       FileSystems.setDefaultPipelineOptions(options);
       spec = SpecLoader.load(pipelineFile(options.getPipeline()), new SpecLoader.Overrides(
-          orEmpty(options.getInput()), options.getOutputDir(), orEmpty(options.getFormats()), sets));
+          orEmpty(options.getInput()), options.getOutputDir(), orEmpty(options.getFormats()), sets), Plugins.INSTANCE);
       spec = withAbsoluteInputs(spec);
       checkInputsExist(spec.input().paths());
     } catch (ConfigException e) {
@@ -146,7 +147,7 @@ public final class Trainset {
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
       Thread progress =
-          err == System.err && stderrIsTerminal() ? LocalProgress.report(err, PROGRESS_MILLIS) : null;
+          err == System.err && stderrIsTerminal() ? ProgressLine.report(err, PROGRESS_MILLIS) : null;
       PipelineResult.State state;
       try {
         state = pipeline.run().waitUntilFinish();
@@ -307,7 +308,7 @@ public final class Trainset {
     OutputFormat checker;
     List<MatchResult.Metadata> files = new ArrayList<>();
     try {
-      PipelineSpec.Output output = SpecLoader.loadOutputSettings(sets);
+      PipelineSpec.Output output = SpecLoader.loadOutputSettings(sets, Plugins.INSTANCE);
       if (!Formats.names().contains(format)) {
         throw ConfigException.notAllowed("--format", format, String.join(", ", Formats.names()));
       }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -75,6 +76,11 @@ public record PipelineSpec(
       contextPatterns = List.copyOf(contextPatterns);
       outputPatterns = List.copyOf(outputPatterns);
       turnPrefixes = frozen(turnPrefixes);
+    }
+
+    /** A segment pattern as Segment compiles it: {@code ^} and {@code $} match at every line. */
+    public static Pattern pattern(String regex) {
+      return Pattern.compile(regex, Pattern.MULTILINE);
     }
   }
 

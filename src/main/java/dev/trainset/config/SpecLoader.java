@@ -14,10 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.trainset.formats.Formats;
 import dev.trainset.model.Timestamps;
-import dev.trainset.transforms.Segment;
-import dev.trainset.transforms.WeightStrategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,12 +69,12 @@ public final class SpecLoader {
   private SpecLoader() {}
 
   /** Loads {@code yaml} (the pipeline file's text) with {@code overrides} applied. */
-  public static PipelineSpec load(String yaml, Overrides overrides) {
+  public static PipelineSpec load(String yaml, Overrides overrides, Registries registries) {
     JsonNode user = parseFile(yaml);
     ObjectNode tree = (ObjectNode) merge(defaults(), user, "");
     applyOverrides(tree, overrides);
     PipelineSpec spec = bind(tree);
-    validate(spec);
+    validate(spec, registries);
     return spec;
   }
 
@@ -85,13 +82,13 @@ public final class SpecLoader {
    * The defaults' {@code output} section with {@code set} (dotted keys) applied and checked: how
    * {@code trainset validate} configures a format to read files, with no pipeline file or input.
    */
-  public static PipelineSpec.Output loadOutputSettings(List<String> set) {
+  public static PipelineSpec.Output loadOutputSettings(List<String> set, Registries registries) {
     ObjectNode tree = defaults();
     // No input is read; the placeholder only satisfies the input check.
     ((ObjectNode) tree.get("input")).putArray("paths").add("(validate)");
     applyOverrides(tree, new Overrides(List.of(), null, List.of(), set));
     PipelineSpec spec = bind(tree);
-    validate(spec);
+    validate(spec, registries);
     return spec.output();
   }
 
@@ -281,7 +278,7 @@ public final class SpecLoader {
   // ---------------------------------------------------------------------------------------
   // What the keys allow, beyond their types.
 
-  private static void validate(PipelineSpec spec) {
+  private static void validate(PipelineSpec spec, Registries registries) {
     if (spec.name().isBlank()) {
       throw ConfigException.notAllowed("name", spec.name(), "a non-empty name");
     }
@@ -289,9 +286,9 @@ public final class SpecLoader {
     validateFields(spec.fields());
     validateSegment(spec.segment());
     validateQuality(spec.quality());
-    validateWeights(spec.weights());
+    validateWeights(spec.weights(), registries);
     validateSplit(spec.split());
-    validateOutput(spec.output());
+    validateOutput(spec.output(), registries);
     validateHuggingface(spec);
   }
 
@@ -399,7 +396,7 @@ public final class SpecLoader {
       }
       int groups;
       try {
-        groups = Segment.pattern(pattern).matcher("").groupCount();
+        groups = PipelineSpec.Segment.pattern(pattern).matcher("").groupCount();
       } catch (PatternSyntaxException e) {
         throw ConfigException.notAllowed(where, pattern, "a Java regular expression ("
             + e.getDescription() + " at index " + e.getIndex() + ")");
@@ -463,7 +460,7 @@ public final class SpecLoader {
     }
   }
 
-  private static void validateWeights(PipelineSpec.Weights weights) {
+  private static void validateWeights(PipelineSpec.Weights weights, Registries registries) {
     if (!(Double.isFinite(weights.defaultWeight()) && weights.defaultWeight() >= 0)) {
       throw ConfigException.notAllowed(
           "weights.default", weights.defaultWeight(), "a finite number >= 0");
@@ -489,10 +486,10 @@ public final class SpecLoader {
           + (min == null ? "0" : "weights.min (" + min + ")"));
     }
     oneOf("weights.normalize", weights.normalize(), List.of("none", "mean"), "");
-    if (!weights.strategy().isEmpty() && WeightStrategy.find(weights.strategy()).isEmpty()) {
+    if (!weights.strategy().isEmpty() && !registries.isWeightStrategy(weights.strategy())) {
       throw ConfigException.notAllowed("weights.strategy", weights.strategy(),
-          "\"\" (none), a registered strategy " + WeightStrategy.registered() + ", or the name of a"
-              + " class implementing " + WeightStrategy.class.getName() + " with a public"
+          "\"\" (none), a registered strategy " + registries.weightStrategies() + ", or the name of a"
+              + " class implementing " + registries.weightStrategyType() + " with a public"
               + " no-argument constructor");
     }
   }
@@ -517,15 +514,15 @@ public final class SpecLoader {
     }
   }
 
-  private static void validateOutput(PipelineSpec.Output output) {
+  private static void validateOutput(PipelineSpec.Output output, Registries registries) {
     nonEmpty("output.dir", output.dir());
     if (output.formats().isEmpty()) {
-      throw ConfigException.notAllowed("output.formats", "[]", "one or more of " + Formats.names());
+      throw ConfigException.notAllowed("output.formats", "[]", "one or more of " + registries.formats());
     }
     Set<String> seen = new HashSet<>();
     for (String format : output.formats()) {
-      if (!Formats.names().contains(format)) {
-        throw ConfigException.notAllowed("output.formats", format, String.join(", ", Formats.names()));
+      if (!registries.formats().contains(format)) {
+        throw ConfigException.notAllowed("output.formats", format, String.join(", ", registries.formats()));
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");

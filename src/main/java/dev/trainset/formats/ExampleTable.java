@@ -3,7 +3,6 @@ package dev.trainset.formats;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Style;
-import dev.trainset.transforms.Segment;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,9 +39,9 @@ public final class ExampleTable implements Serializable {
       return table;
     }
     Map<String, Column> metadata = new LinkedHashMap<>(table.metadata);
-    metadata.put(Segment.SOURCE_ID, new Column(Segment.SOURCE_ID, "text",
+    metadata.put(Example.SOURCE_ID, new Column(Example.SOURCE_ID, "text",
         "the id of the document the example was cut from (segment.enabled)"));
-    metadata.put(Segment.SEGMENT_INDEX, new Column(Segment.SEGMENT_INDEX, "integer",
+    metadata.put(Example.SEGMENT_INDEX, new Column(Example.SEGMENT_INDEX, "integer",
         "the example's place among its document's segments, from 0"));
     return new ExampleTable(table.style, metadata);
   }

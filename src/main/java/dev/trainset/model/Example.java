@@ -34,6 +34,15 @@ public record Example(
     @Nullable String split,
     Map<String, JsonNode> metadata,
     Map<String, JsonNode> attributes) {
+  /** The metadata key naming the document an example was cut from (segmentation on). */
+  public static final String SOURCE_ID = "source_id";
+
+  /** The metadata key holding an example's place among its document's blocks, from 0. */
+  public static final String SEGMENT_INDEX = "segment_index";
+
+  /** The stratum of an example whose {@code split.stratify_by} value is missing or blank. */
+  public static final String MISSING_STRATUM = "__missing__";
+
 
   public Example {
     Objects.requireNonNull(id, "id");
@@ -154,5 +163,17 @@ public record Example(
       return null;
     }
     return value.isValueNode() ? value.asText() : value.toString();
+  }
+
+  /**
+   * The example's stratum under {@code stratifyBy} (a metadata key or record field): its value,
+   * {@link #MISSING_STRATUM} when missing or blank, and "" when the split is not stratified.
+   */
+  public String stratum(String stratifyBy) {
+    if (stratifyBy.isEmpty()) {
+      return "";
+    }
+    String value = lookupText(stratifyBy);
+    return value == null || value.isBlank() ? MISSING_STRATUM : value;
   }
 }

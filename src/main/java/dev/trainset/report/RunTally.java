@@ -6,8 +6,7 @@ import dev.trainset.model.Example;
 import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import java.util.List;
-import dev.trainset.transforms.JsonLines;
-import dev.trainset.transforms.StratifiedSplit;
+import dev.trainset.write.JsonLines;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -155,7 +154,7 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
 
   /**
    * {@code [documents_segmented]} per document Segment cut into blocks and {@code
-   * [examples_cut]} per block, from {@link dev.trainset.transforms.Segment#CUTS}.
+   * [examples_cut]} per block, from {@link dev.trainset.segment.Segment#CUTS}.
    */
   public static PTransform<PCollection<Integer>, PCollection<List<String>>> cuts() {
     return new PTransform<>() {
@@ -215,7 +214,7 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
     public void process(@Element Example example, OutputReceiver<List<String>> out) {
       out.output(List.of("split", example.split()));
       if (!stratifyBy.isEmpty()) {
-        out.output(List.of("stratum", StratifiedSplit.stratumOf(example, stratifyBy), example.split()));
+        out.output(List.of("stratum", example.stratum(stratifyBy), example.split()));
       }
     }
   }

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The {@code splits} section of {@code _report/validation.json}: how far each split is from its
  * ratio, overall and at worst within a stratum, and the leakage the pipeline found between splits
- * (tally lines of {@link dev.trainset.transforms.SplitLeakage}).
+ * (tally lines of {@link dev.trainset.split.SplitLeakage}).
  *
  * <pre>{"ratios": {"train": {"ratio": 0.8, "examples": 760, "share": 0.8, "off_by": 0.0}, ...},
  *  "strata_max_off_by": 0.4,

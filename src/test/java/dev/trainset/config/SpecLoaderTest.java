@@ -1,5 +1,6 @@
 package dev.trainset.config;
 
+import dev.trainset.Plugins;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,7 +16,7 @@ class SpecLoaderTest {
   private static final String INPUT = "input: {paths: [data/*.jsonl]}\n";
 
   private static PipelineSpec load(String yaml, String... set) {
-    return SpecLoader.load(yaml, new Overrides(List.of(), null, List.of(), List.of(set)));
+    return SpecLoader.load(yaml, new Overrides(List.of(), null, List.of(), List.of(set)), Plugins.INSTANCE);
   }
 
   /** Loads and expects a refusal about {@code key} with exactly {@code message}. */
@@ -102,7 +103,7 @@ class SpecLoaderTest {
   @Test
   void anEmptyFileIsAllDefaultsButStillNeedsAnInput() {
     PipelineSpec spec =
-        SpecLoader.load("", new Overrides(List.of("in.jsonl"), null, List.of(), List.of()));
+        SpecLoader.load("", new Overrides(List.of("in.jsonl"), null, List.of(), List.of()), Plugins.INSTANCE);
 
     assertEquals(List.of("in.jsonl"), spec.input().paths());
     assertEquals("trainset", spec.name());
@@ -116,7 +117,7 @@ class SpecLoaderTest {
   void commandLineOverridesReplaceInputOutputDirAndFormats() {
     String yaml = "input: {paths: [file.jsonl]}\noutput: {dir: out/file, formats: [jsonl, text]}";
     PipelineSpec spec = SpecLoader.load(yaml, new Overrides(
-        List.of("a/*.jsonl", "b.json"), "out/cli", List.of("alpaca"), List.of()));
+        List.of("a/*.jsonl", "b.json"), "out/cli", List.of("alpaca"), List.of()), Plugins.INSTANCE);
 
     assertEquals(List.of("a/*.jsonl", "b.json"), spec.input().paths());
     assertEquals("out/cli", spec.output().dir());
@@ -127,7 +128,7 @@ class SpecLoaderTest {
   void emptyOverridesChangeNothing() {
     String yaml = "input: {paths: [file.jsonl]}\noutput: {dir: out/file, formats: [text]}";
     PipelineSpec spec =
-        SpecLoader.load(yaml, new Overrides(List.of(), "", List.of(), List.of()));
+        SpecLoader.load(yaml, new Overrides(List.of(), "", List.of(), List.of()), Plugins.INSTANCE);
 
     assertEquals(List.of("file.jsonl"), spec.input().paths());
     assertEquals("out/file", spec.output().dir());
@@ -287,7 +288,7 @@ class SpecLoaderTest {
         "output.max_records_per_file: value '-1' is not allowed; allowed: a whole number >= 0",
         INPUT + "output: {max_records_per_file: -1}");
     assertEquals(1000, SpecLoader.load(INPUT + "output: {max_records_per_file: 1000}",
-        SpecLoader.Overrides.NONE).output().maxRecordsPerFile());
+        SpecLoader.Overrides.NONE, Plugins.INSTANCE).output().maxRecordsPerFile());
   }
 
   @Test
@@ -532,9 +533,9 @@ class SpecLoaderTest {
   @Test
   void outputSettingsForValidateNeedNoInput() {
     assertEquals(new PipelineSpec.Openai(100, "o200k_base"),
-        SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=100")).openai());
+        SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=100"), Plugins.INSTANCE).openai());
     ConfigException e = assertThrows(ConfigException.class,
-        () -> SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=-1")));
+        () -> SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=-1"), Plugins.INSTANCE));
     assertEquals("output.openai.max_tokens", e.key());
   }
 
@@ -640,7 +641,7 @@ class SpecLoaderTest {
   @Test
   void refusesAStrategyThatIsNeitherRegisteredNorAStrategyClass() {
     String allowed = "\"\" (none), a registered strategy [votes], or the name of a class"
-        + " implementing dev.trainset.transforms.WeightStrategy with a public no-argument"
+        + " implementing dev.trainset.weights.WeightStrategy with a public no-argument"
         + " constructor";
     assertRefused("weights.strategy",
         "weights.strategy: value 'popularity' is not allowed; allowed: " + allowed,

@@ -1,5 +1,6 @@
 package dev.trainset.testing;
 
+import dev.trainset.Plugins;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.config.PipelineSpec;
@@ -23,7 +24,7 @@ public final class Fixtures {
     // A top-level key only: "include_empty_input:" inside output must not count as one.
     String withInput =
         TOP_LEVEL_INPUT.matcher(yaml).find() ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
-    return SpecLoader.load(withInput, SpecLoader.Overrides.NONE);
+    return SpecLoader.load(withInput, SpecLoader.Overrides.NONE, Plugins.INSTANCE);
   }
 
   /** A freshly read document with origin {@code test:<line>}. */

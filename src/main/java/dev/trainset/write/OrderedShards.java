@@ -1,0 +1,335 @@
+package dev.trainset.write;
+
+import dev.trainset.model.Hashes;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Keys;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * Writes records to files whose names and bytes depend only on the records, not on the runner,
+ * its parallelism or bundle order: the same input gives byte-identical files on every runner.
+ * Input is {@code KV<destination, KV<sort key, record>>}; a destination is a file prefix ({@code
+ * jsonl/train}), files are {@code <directory>/<destination>-SSSSS-of-NNNNN<ext>}.
+ *
+ * <p>How: the records of a destination are counted; a destination of {@code n} records gets
+ * {@code ceil(n / shardRecords)} shards and each record the shard its sort key hashes to. One
+ * worker sorts one shard in memory (by sort key, ties by the record's encoded bytes) and writes it
+ * as one file, or as several of at most {@code maxRecordsPerFile} records each; a second count of
+ * the shard sizes tells every worker the file numbers. So memory holds one shard (about {@code
+ * shardRecords} records), never a destination.
+ *
+ * <p>A record's <em>index</em> is its rank in its destination's order: the records of earlier
+ * shards, then its rank in its own shard. {@link #toIndexed} hands each file's sink the index of
+ * its first record, and {@link #withIndexRange} writes only the records whose index lies in a
+ * range (file numbers then count only the files that hold some).
+ *
+ * <p>Counting needs bounded input. Unbounded input is written per window by {@link FileIO},
+ * {@value ShardNaming#STREAMING_SHARDS} shard per window and destination, named by {@link
+ * ShardNaming} with the window's bounds; the sort key is then unused, and a writer that needs
+ * indexes ({@link #toIndexed}) refuses it. Bounded files are written in place: the caller writes
+ * into a staging folder that is published only when the run succeeds, and a retried shard
+ * rewrites the same bytes.
+ */
+public final class OrderedShards<V>
+    extends PTransform<PCollection<KV<String, KV<String, V>>>, PCollection<KV<String, String>>> {
+  /** Records per shard when files are not capped lower: what one worker sorts in memory. */
+  public static final long SHARD_RECORDS = 50_000;
+
+  private final String directory;
+  private final Coder<V> recordCoder;
+  private final IndexedSinks<V> sinks;
+  private final SerializableFunction<String, String> extensions;
+  private final Compression compression;
+  private final long maxRecordsPerFile;
+  private final long firstIndex;
+  private final long endIndex;
+  private final boolean indexed;
+
+  /** Makes the sink of one file from its destination and the index of its first record. */
+  @FunctionalInterface
+  public interface IndexedSinks<V> extends Serializable {
+    FileIO.Sink<V> sink(String destination, long firstIndex);
+  }
+
+  private OrderedShards(String directory, Coder<V> recordCoder, IndexedSinks<V> sinks,
+      SerializableFunction<String, String> extensions, Compression compression,
+      long maxRecordsPerFile, long firstIndex, long endIndex, boolean indexed) {
+    this.directory = directory;
+    this.recordCoder = recordCoder;
+    this.sinks = sinks;
+    this.extensions = extensions;
+    this.compression = compression;
+    this.maxRecordsPerFile = maxRecordsPerFile;
+    this.firstIndex = firstIndex;
+    this.endIndex = endIndex;
+    this.indexed = indexed;
+  }
+
+  /**
+   * Writes under {@code directory}, each destination's files through the sink and with the file
+   * extension (with its dot) the functions give for it; uncompressed, no cap on records per file.
+   */
+  public static <V> OrderedShards<V> to(String directory, Coder<V> recordCoder,
+      SerializableFunction<String, FileIO.Sink<V>> sinks,
+      SerializableFunction<String, String> extensions) {
+    return new OrderedShards<>(directory, recordCoder,
+        (destination, first) -> sinks.apply(destination), extensions, Compression.UNCOMPRESSED, 0,
+        0, Long.MAX_VALUE, false);
+  }
+
+  /**
+   * As {@link #to}, for files whose bytes depend on where their records stand in the order (the
+   * tokens format writes each record's index): the sink is made per file, knowing the index of
+   * the file's first record.
+   */
+  public static <V> OrderedShards<V> toIndexed(String directory, Coder<V> recordCoder,
+      IndexedSinks<V> sinks, SerializableFunction<String, String> extensions) {
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions,
+        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE, true);
+  }
+
+  public OrderedShards<V> withCompression(Compression newCompression) {
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, newCompression,
+        maxRecordsPerFile, firstIndex, endIndex, indexed);
+  }
+
+  /** Writes only the records whose index is in {@code [start, end)}, in every destination. */
+  public OrderedShards<V> withIndexRange(long start, long end) {
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException(
+          "an index range needs 0 <= start <= end, got [" + start + ", " + end + ")");
+    }
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression,
+        maxRecordsPerFile, start, end, indexed);
+  }
+
+  /** At most {@code max} records per file; 0 for no cap (files then hold about one shard). */
+  public OrderedShards<V> withMaxRecordsPerFile(long max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max records per file must be >= 0, got " + max);
+    }
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max,
+        firstIndex, endIndex, indexed);
+  }
+
+  /** For each file written, {@code KV<destination, file name>}. */
+  @Override
+  public PCollection<KV<String, String>> expand(PCollection<KV<String, KV<String, V>>> records) {
+    if (records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+      return perWindow(records);
+    }
+    long shardRecords = maxRecordsPerFile > 0 ? Math.min(maxRecordsPerFile, SHARD_RECORDS)
+        : SHARD_RECORDS;
+    KvCoder<String, Integer> shardCoder = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
+    PCollectionView<Map<String, Long>> destinationSizes = records
+        .apply("Destinations", Keys.create())
+        .apply("CountDestinations", Count.perElement())
+        .apply("DestinationSizes", View.asMap());
+    PCollection<KV<KV<String, Integer>, KV<String, V>>> sharded = records
+        .apply("Shard", ParDo.of(new ShardFn<V>(destinationSizes, shardRecords))
+            .withSideInputs(destinationSizes))
+        .setCoder(KvCoder.of(shardCoder, KvCoder.of(StringUtf8Coder.of(), recordCoder)));
+    PCollectionView<Map<KV<String, Integer>, Long>> shardSizes = sharded
+        .apply("Shards", Keys.create())
+        .apply("CountShards", Count.perElement())
+        .apply("ShardSizes", View.asMap());
+    return sharded
+        .apply("GroupShards", GroupByKey.create())
+        .apply("WriteShards", ParDo.of(new WriteFn<>(this, destinationSizes, shardSizes, shardRecords))
+            .withSideInputs(destinationSizes, shardSizes))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+  }
+
+  /** Unbounded input: each window's records in runner order, through FileIO. */
+  private PCollection<KV<String, String>> perWindow(PCollection<KV<String, KV<String, V>>> records) {
+    if (indexed) {
+      throw new IllegalArgumentException("indexes count a whole destination: bounded input only");
+    }
+    IndexedSinks<V> sinks = this.sinks;
+    SerializableFunction<String, String> extensions = this.extensions;
+    SerializableFunction<KV<String, V>, String> destination = KV::getKey;
+    return records
+        .apply("DropSortKeys", MapElements
+            .into(new TypeDescriptor<KV<String, V>>() {})
+            .via((KV<String, KV<String, V>> record) ->
+                KV.of(record.getKey(), record.getValue().getValue())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
+        .apply("WritePerWindow", FileIO.<String, KV<String, V>>writeDynamic()
+            .by(destination)
+            .withDestinationCoder(StringUtf8Coder.of())
+            .via(Contextful.fn(KV::getValue), Contextful.fn(dest -> sinks.sink(dest, 0)))
+            .to(directory)
+            .withNaming(dest -> new ShardNaming(dest, extensions.apply(dest)))
+            .withCompression(compression)
+            .withNumShards(ShardNaming.STREAMING_SHARDS))
+        .getPerDestinationOutputFilenames();
+  }
+
+  static int shardCount(long records, long shardRecords) {
+    return (int) Math.max(1, (records + shardRecords - 1) / shardRecords);
+  }
+
+  /** How many of the indexes {@code [offset, offset + size)} lie in {@code [start, end)}. */
+  static long selected(long offset, long size, long start, long end) {
+    return Math.max(0, Math.min(offset + size, end) - Math.max(offset, start));
+  }
+
+  /**
+   * Files a shard of {@code records} is written as: none when no record hashed to it, else one,
+   * or as many as the cap needs.
+   */
+  static int filesFor(long records, long maxRecordsPerFile) {
+    if (records == 0) {
+      return 0;
+    }
+    return maxRecordsPerFile <= 0 ? 1 : (int) ((records + maxRecordsPerFile - 1) / maxRecordsPerFile);
+  }
+
+  static final class ShardFn<V> extends DoFn<KV<String, KV<String, V>>, KV<KV<String, Integer>, KV<String, V>>> {
+    private final PCollectionView<Map<String, Long>> sizes;
+    private final long shardRecords;
+
+    ShardFn(PCollectionView<Map<String, Long>> sizes, long shardRecords) {
+      this.sizes = sizes;
+      this.shardRecords = shardRecords;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) {
+      KV<String, KV<String, V>> record = context.element();
+      int shards = shardCount(context.sideInput(sizes).get(record.getKey()), shardRecords);
+      int shard = (int) (Hashes.unitInterval(0, record.getValue().getKey()) * shards);
+      context.output(KV.of(KV.of(record.getKey(), shard), record.getValue()));
+    }
+  }
+
+  static final class WriteFn<V> extends DoFn<KV<KV<String, Integer>, Iterable<KV<String, V>>>, KV<String, String>> {
+    private final OrderedShards<V> spec;
+    private final PCollectionView<Map<String, Long>> destinationSizes;
+    private final PCollectionView<Map<KV<String, Integer>, Long>> shardSizes;
+    private final long shardRecords;
+
+    WriteFn(OrderedShards<V> spec, PCollectionView<Map<String, Long>> destinationSizes,
+        PCollectionView<Map<KV<String, Integer>, Long>> shardSizes, long shardRecords) {
+      this.spec = spec;
+      this.destinationSizes = destinationSizes;
+      this.shardSizes = shardSizes;
+      this.shardRecords = shardRecords;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) throws IOException {
+      String destination = context.element().getKey().getKey();
+      int shard = context.element().getKey().getValue();
+      Map<KV<String, Integer>, Long> sizes = context.sideInput(shardSizes);
+      int shards = shardCount(context.sideInput(destinationSizes).get(destination), shardRecords);
+      int firstFile = 0;
+      int totalFiles = 0;
+      long offset = 0;
+      long shardOffset = 0;
+      for (int s = 0; s < shards; s++) {
+        long size = sizes.getOrDefault(KV.of(destination, s), 0L);
+        int files = filesFor(selected(offset, size, spec.firstIndex, spec.endIndex),
+            spec.maxRecordsPerFile);
+        if (s < shard) {
+          firstFile += files;
+        } else if (s == shard) {
+          shardOffset = offset;
+        }
+        totalFiles += files;
+        offset += size;
+      }
+      List<KV<String, V>> all = new ArrayList<>();
+      context.element().getValue().forEach(all::add);
+      sort(all, spec.recordCoder);
+      int skipped = (int) Math.min(all.size(), Math.max(0, spec.firstIndex - shardOffset));
+      long firstIndex = shardOffset + skipped;
+      List<KV<String, V>> records = all.subList(skipped,
+          (int) Math.max(skipped, Math.min(all.size(), spec.endIndex - shardOffset)));
+      int files = filesFor(records.size(), spec.maxRecordsPerFile);
+      ShardNaming naming = new ShardNaming(destination, spec.extensions.apply(destination));
+      for (int part = 0; part < files; part++) {
+        // Even parts: ranks [part * n / files, (part + 1) * n / files).
+        int from = (int) ((long) part * records.size() / files);
+        int to = (int) ((long) (part + 1) * records.size() / files);
+        String name = naming.getFilename(GlobalWindow.INSTANCE, PaneInfo.NO_FIRING, totalFiles,
+            firstFile + part, spec.compression);
+        write(spec.directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
+            records.subList(from, to));
+        context.output(KV.of(destination, name));
+      }
+    }
+
+    private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
+        throws IOException {
+      ResourceId file = FileSystems.matchNewResource(path, false);
+      try (WritableByteChannel channel =
+          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))) {
+        sink.open(channel);
+        for (KV<String, V> record : records) {
+          sink.write(record.getValue());
+        }
+        sink.flush();
+      }
+    }
+
+  }
+
+  /**
+   * Sorts by key; records that share a key (rare: the same id twice) by their encoded bytes, so
+   * that their order too is independent of arrival.
+   */
+  static <V> void sort(List<KV<String, V>> records, Coder<V> coder) throws CoderException {
+    records.sort(Comparator.comparing(KV::getKey));
+    int start = 0;
+    while (start < records.size()) {
+      int end = start + 1;
+      while (end < records.size() && records.get(end).getKey().equals(records.get(start).getKey())) {
+        end++;
+      }
+      if (end - start > 1) {
+        List<KV<byte[], KV<String, V>>> run = new ArrayList<>();
+        for (KV<String, V> record : records.subList(start, end)) {
+          run.add(KV.of(CoderUtils.encodeToByteArray(coder, record.getValue()), record));
+        }
+        run.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+        for (int i = 0; i < run.size(); i++) {
+          records.set(start + i, run.get(i).getValue());
+        }
+      }
+      start = end;
+    }
+  }
+}

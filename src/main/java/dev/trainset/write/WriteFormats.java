@@ -1,0 +1,268 @@
+package dev.trainset.write;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.CsvFormat;
+import dev.trainset.formats.ExampleRecords;
+import dev.trainset.formats.ExampleTable;
+import dev.trainset.formats.Formats;
+import dev.trainset.formats.OutputFormat;
+import dev.trainset.formats.TokensFormat;
+import dev.trainset.model.Example;
+import dev.trainset.model.Hashes;
+import dev.trainset.model.Json;
+import dev.trainset.model.LocalProgress;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URLEncoder;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Writes every example in every format of {@code output.formats}, to {@code
+ * <dir>/<format>/[<key>=<value>/...]<split>-SSSSS-of-NNNNN.<ext>}. An example a format cannot
+ * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
+ * output, and is still written in the other formats.
+ *
+ * <p>All text formats are encoded in one pass and written by one write, so adding a format adds
+ * no pass over the data. Bounded input is written by {@link OrderedShards}: the same examples give
+ * the same file names and bytes on every runner, records ordered by a hash of their id, at most
+ * {@code output.max_records_per_file} per file; unbounded input is written per window (see
+ * there). The Parquet formats (parquet, huggingface) have
+ * their own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file
+ * write, {@link WriteCombinedCsv}. The tokens format, whose records depend on their place in that
+ * order, has its own write too, {@link WriteTokens}.
+ */
+public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
+  /** For each example written, its format and split: {@code KV<format, split>}. */
+  public static final TupleTag<KV<String, String>> WRITTEN =
+      new TupleTag<KV<String, String>>("written") {};
+
+  /** Each example a format could not represent: {@code KV<format, JSON line>}. */
+  public static final TupleTag<KV<String, String>> VALIDATION =
+      new TupleTag<KV<String, String>>("validation") {};
+
+  /** Where a partition value that is absent goes, as Hive names it. */
+  static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+  /** {@code KV<destination, KV<sort key, encoded record>>}. */
+  private static final TupleTag<KV<String, KV<String, String>>> ENCODED = new TupleTag<>() {};
+
+  /** Longest partition folder value, leaving room for {@code key=} in a 255-byte name. */
+  static final int MAX_PARTITION_CHARS = 200;
+
+  private final PipelineSpec.Output output;
+  private final String directory;
+  private final @Nullable ExampleTable table;
+
+  private WriteFormats(PipelineSpec.Output output, String directory, @Nullable ExampleTable table) {
+    this.output = output;
+    this.directory = directory;
+    this.table = table;
+  }
+
+  /** Writes as {@code output} says into {@code directory} (not {@code output.dir}: the caller
+   * chooses, so that a run can write to a staging folder and publish on success). */
+  public static WriteFormats to(PipelineSpec.Output output, String directory) {
+    return new WriteFormats(output, directory, null);
+  }
+
+  /** The columns of the tabular formats (csv, parquet, huggingface); they need it. */
+  public WriteFormats withTable(ExampleTable table) {
+    return new WriteFormats(output, directory, table);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Example> examples) {
+    boolean tabular = output.formats().stream()
+        .anyMatch(name -> name.equals(CsvFormat.NAME) || ExampleRecords.FORMATS.contains(name));
+    if (tabular && table == null) {
+      throw new IllegalArgumentException(
+          "csv, parquet and huggingface need the table's columns: call withTable");
+    }
+    Map<String, OutputFormat> formats = new LinkedHashMap<>();
+    for (String name : output.formats()) {
+      if (!ExampleRecords.FORMATS.contains(name) && !TokensFormat.NAME.equals(name)) {
+        formats.put(name, Formats.create(name, output, table));
+      }
+    }
+    PCollectionTuple encoded =
+        examples.apply(
+            "Encode",
+            ParDo.of(new EncodeFn(formats, output.partitionBy()))
+                .withOutputTags(ENCODED, TupleTagList.of(List.of(WRITTEN, VALIDATION))));
+    KvCoder<String, String> pairs = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
+    encoded.get(WRITTEN).setCoder(pairs);
+    encoded.get(VALIDATION).setCoder(pairs);
+    encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+            dest -> new FormatSink(formats.get(formatOf(dest))),
+            dest -> formats.get(formatOf(dest)).extension())
+        .withCompression(compression(output.compression()))
+        .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+    PCollection<KV<String, String>> written = encoded.get(WRITTEN);
+    PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
+    if (formats.containsKey(CsvFormat.NAME)) {
+      examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
+          (CsvFormat) formats.get(CsvFormat.NAME), directory, compression(output.compression())));
+    }
+    if (output.formats().stream().anyMatch(ExampleRecords.FORMATS::contains)) {
+      PCollectionTuple parquet = examples.apply("WriteParquet", WriteParquet.to(output, table, directory));
+      written = PCollectionList.of(written).and(parquet.get(WRITTEN))
+          .apply("AllWritten", Flatten.pCollections());
+      validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
+          .apply("AllValidation", Flatten.pCollections());
+    }
+    if (output.formats().contains(TokensFormat.NAME)) {
+      PCollectionTuple tokens = examples.apply("WriteTokens", WriteTokens.to(output, directory));
+      written = PCollectionList.of(written).and(tokens.get(WRITTEN))
+          .apply("WithTokensWritten", Flatten.pCollections());
+      validation = PCollectionList.of(validation).and(tokens.get(VALIDATION))
+          .apply("WithTokensValidation", Flatten.pCollections());
+    }
+    validation.apply("WriteValidation", JsonLines.to(directory + "/_validation"));
+    return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation);
+  }
+
+  /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */
+  static String sortKey(Example example) {
+    return Hashes.sha256Hex(example.id(), 16) + ":" + example.id();
+  }
+
+  /** The Hive folders of {@code partitionBy} for the example: {@code key=value/...}, or empty. */
+  static String partitionFolders(Example example, List<String> partitionBy) {
+    StringBuilder partition = new StringBuilder();
+    for (String key : partitionBy) {
+      partition.append(key).append('=').append(partitionValue(example.lookupText(key))).append('/');
+    }
+    return partition.toString();
+  }
+
+  /** The {@code _validation} line of an example {@code format} could not represent. */
+  static String invalidLine(String format, Example example, String problem) {
+    ObjectNode line = Json.MAPPER.createObjectNode();
+    line.put("id", example.id());
+    line.put("format", format);
+    line.put("split", example.split());
+    line.put("reason", problem);
+    return Json.write(line);
+  }
+
+  static Compression compression(String name) {
+    return switch (name) {
+      case "gzip" -> Compression.GZIP;
+      case "zstd" -> Compression.ZSTD;
+      default -> Compression.UNCOMPRESSED;
+    };
+  }
+
+  private static String formatOf(String destination) {
+    return destination.substring(0, destination.indexOf('/'));
+  }
+
+  /**
+   * A partition value as a safe folder name: percent-encoded so that no value can add a path
+   * level or climb out of the output folder ({@code /}, {@code ..}), and never empty.
+   */
+  static String partitionValue(@Nullable String value) {
+    if (value == null || value.isEmpty()) {
+      return NO_PARTITION;
+    }
+    String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")
+        .replace(".", "%2E").replace("*", "%2A");
+    // File systems cap a name at 255 bytes: a long value keeps its start and a hash of the whole.
+    return encoded.length() <= MAX_PARTITION_CHARS
+        ? encoded
+        : encoded.substring(0, MAX_PARTITION_CHARS - 20).replaceAll("%[0-9A-F]?$", "") + "~"
+            + Hashes.sha256Hex(value, 16);
+  }
+
+  /** Encodes each example in each format, or says which format cannot hold it. */
+  static final class EncodeFn extends DoFn<Example, KV<String, KV<String, String>>> {
+    private final Map<String, OutputFormat> formats;
+    private final List<String> partitionBy;
+
+    EncodeFn(Map<String, OutputFormat> formats, List<String> partitionBy) {
+      this.formats = formats;
+      this.partitionBy = partitionBy;
+    }
+
+    @ProcessElement
+    public void process(@Element Example example, MultiOutputReceiver out) {
+      String place = partitionFolders(example, partitionBy) + example.split();
+      String sortKey = sortKey(example);
+      LocalProgress.exported();
+      for (OutputFormat format : formats.values()) {
+        String problem = format.unrepresentable(example);
+        if (problem != null) {
+          Metrics.counter("trainset.invalid", format.name()).inc();
+          out.get(VALIDATION)
+              .output(KV.of(format.name(), invalidLine(format.name(), example, problem)));
+        } else {
+          out.get(ENCODED).output(
+              KV.of(format.name() + "/" + place, KV.of(sortKey, format.encode(example))));
+          out.get(WRITTEN).output(KV.of(format.name(), example.split()));
+        }
+      }
+    }
+  }
+
+  /** Writes one file of one format: its opening, the records and separators, its closing. */
+  static final class FormatSink implements FileIO.Sink<String> {
+    private final OutputFormat format;
+    private transient @Nullable Writer writer;
+    private transient boolean first;
+
+    FormatSink(OutputFormat format) {
+      this.format = format;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      writer =
+          new BufferedWriter(
+              new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
+              1 << 16);
+      writer.write(format.open());
+      first = true;
+    }
+
+    @Override
+    public void write(String record) throws IOException {
+      if (!first) {
+        writer.write(format.between());
+      }
+      first = false;
+      writer.write(record);
+      writer.write(format.after());
+    }
+
+    @Override
+    public void flush() throws IOException {
+      writer.write(format.close());
+      writer.flush();
+    }
+  }
+}
