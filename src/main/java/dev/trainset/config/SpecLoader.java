@@ -289,18 +289,20 @@ public final class SpecLoader {
     validateWeights(spec.weights(), registries);
     validateSplit(spec.split());
     validateOutput(spec.output(), registries);
-    validateHuggingface(spec);
+    validateHuggingface(spec, registries);
   }
 
   /** The Hub takes split names of word characters and dots only ({@code train}, {@code test.v2}). */
-  private static void validateHuggingface(PipelineSpec spec) {
-    if (!spec.output().formats().contains("huggingface")) {
-      return;
-    }
-    for (String split : spec.split().ratios().keySet()) {
-      if (!HF_SPLIT.matcher(split).matches()) {
-        throw ConfigException.notAllowed("split.ratios", split, "with output format huggingface,"
-            + " split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+  private static void validateHuggingface(PipelineSpec spec, Registries registries) {
+    for (String format : spec.output().formats()) {
+      if (!registries.needsHubSplitNames(format)) {
+        continue;
+      }
+      for (String split : spec.split().ratios().keySet()) {
+        if (!HF_SPLIT.matcher(split).matches()) {
+          throw ConfigException.notAllowed("split.ratios", split, "with output format " + format
+              + ", split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+        }
       }
     }
   }
@@ -553,11 +555,13 @@ public final class SpecLoader {
               + "), or null for no end");
     }
     boolean selects = output.select().start() > 0 || output.select().end() != null;
-    if (selects && !output.formats().contains("tokens")) {
+    if (selects && output.formats().stream().noneMatch(registries::selectsByIndex)) {
+      String selecting = String.join(", ",
+          registries.formats().stream().filter(registries::selectsByIndex).toList());
       throw ConfigException.notAllowed("output.select",
           "{start: " + output.select().start() + ", end: " + output.select().end() + "}",
-          "the default {start: 0, end: null} when output.formats has no tokens"
-              + " (select applies to the tokens format only)");
+          "the default {start: 0, end: null} when output.formats has no " + selecting
+              + " (select applies to the " + selecting + " format only)");
     }
     if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
       throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
