@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The pipeline file (SPEC section 3) after defaults, overrides and validation: one immutable
- * value, from which each stage takes only its own section. Build it with {@link SpecLoader}.
+ * The pipeline file (README, "Pipeline file reference") after defaults, overrides and
+ * validation: one immutable value, from which each stage takes only its own section. Build it
+ * with {@link SpecLoader}. Each section checks what its keys allow beyond their types in its
+ * {@code validate} method, whose rules live in a class named for the section ({@link
+ * InputRules}, {@link QualityRules}, ...).
  */
 public record PipelineSpec(
     String name,
@@ -24,11 +27,47 @@ public record PipelineSpec(
     Output output)
     implements Serializable {
 
+  /** The Hub takes split names of word characters and dots only ({@code train}, {@code test.v2}). */
+  private static final Pattern HUB_SPLIT = Pattern.compile("\\w+(\\.\\w+)*");
+
+  /** Refuses, with a {@link ConfigException}, a spec the run could not carry out. */
+  void validate(Registries registries) {
+    if (name.isBlank()) {
+      throw ConfigException.notAllowed("name", name, "a non-empty name");
+    }
+    input.validate();
+    fields.validate();
+    segment.validate();
+    quality.validate();
+    weights.validate(registries);
+    split.validate();
+    output.validate(registries);
+    hubSplitNames(registries);
+  }
+
+  private void hubSplitNames(Registries registries) {
+    for (String format : output.formats()) {
+      if (!registries.needsHubSplitNames(format)) {
+        continue;
+      }
+      for (String splitName : split.ratios().keySet()) {
+        if (!HUB_SPLIT.matcher(splitName).matches()) {
+          throw ConfigException.notAllowed("split.ratios", splitName, "with output format " + format
+              + ", split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+        }
+      }
+    }
+  }
+
   /** {@code input}: where records come from. */
   public record Input(List<String> paths, String format, String idField, @Nullable Kafka kafka)
       implements Serializable {
     public Input {
       paths = List.copyOf(paths);
+    }
+
+    void validate() {
+      InputRules.check(this);
     }
   }
 
@@ -57,6 +96,10 @@ public record PipelineSpec(
     public Fields {
       metadata = List.copyOf(metadata);
     }
+
+    void validate() {
+      FieldsRules.check(this);
+    }
   }
 
   /** {@code segment}: cutting documents into examples by patterns and turn prefixes. */
@@ -82,6 +125,10 @@ public record PipelineSpec(
     public static Pattern pattern(String regex) {
       return Pattern.compile(regex, Pattern.MULTILINE);
     }
+
+    void validate() {
+      SegmentRules.check(this);
+    }
   }
 
   /** {@code quality}: what FilterQuality refuses. */
@@ -101,6 +148,10 @@ public record PipelineSpec(
       implements Serializable {
     public Quality {
       tiers = frozen(tiers);
+    }
+
+    void validate() {
+      QualityRules.check(this);
     }
   }
 
@@ -134,7 +185,11 @@ public record PipelineSpec(
       @Nullable Double max,
       String normalize,
       String strategy)
-      implements Serializable {}
+      implements Serializable {
+    void validate(Registries registries) {
+      WeightsRules.check(this, registries);
+    }
+  }
 
   /** {@code weights.freshness}: exponential decay by age. */
   public record Freshness(String field, double halfLifeDays, String reference)
@@ -146,6 +201,10 @@ public record PipelineSpec(
       implements Serializable {
     public Split {
       ratios = frozen(ratios);
+    }
+
+    void validate() {
+      SplitRules.check(this);
     }
   }
 
@@ -171,6 +230,10 @@ public record PipelineSpec(
       formats = List.copyOf(formats);
       partitionBy = List.copyOf(partitionBy);
       onComplete = List.copyOf(onComplete);
+    }
+
+    void validate(Registries registries) {
+      OutputRules.check(this, registries);
     }
   }
 
