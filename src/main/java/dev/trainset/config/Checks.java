@@ -1,7 +1,10 @@
 package dev.trainset.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The small checks the sections' rules share; each throws a {@link ConfigException} that names
@@ -16,6 +19,24 @@ final class Checks {
     if (!allowed.contains(value)) {
       throw ConfigException.notAllowed(key, value, String.join(", ", allowed));
     }
+  }
+
+  /**
+   * An enum setting: binding refused every name but the constants', so only a null (written
+   * {@code key=null}) is left to refuse here.
+   */
+  static <E extends Enum<E>> void oneOf(String key, @Nullable E value, Class<E> type) {
+    if (value == null) {
+      throw ConfigException.notAllowed(key, null, allowed(type));
+    }
+  }
+
+  /** What an enum setting allows, as messages list it: its constants as the file names them. */
+  static String allowed(Class<?> enumType) {
+    String names = Arrays.stream(enumType.getEnumConstants())
+        .map(constant -> LowerCaseEnums.configName((Enum<?>) constant))
+        .collect(Collectors.joining(", "));
+    return enumType == InputFormat.class ? names + InputFormat.NOT_AVAILABLE : names;
   }
 
   /** A field name (or dotted path) of the input records. */

@@ -1,8 +1,7 @@
 package dev.trainset.config;
 
 import static dev.trainset.config.Checks.nonEmpty;
-
-import java.util.List;
+import static dev.trainset.config.Checks.oneOf;
 
 /** What the {@code input} section allows beyond the types of its keys. */
 final class InputRules {
@@ -22,10 +21,7 @@ final class InputRules {
         throw ConfigException.notAllowed("input.paths[" + i + "]", "", "a file path or glob");
       }
     }
-    if (!List.of("auto", "jsonl", "json", "csv").contains(input.format())) {
-      throw ConfigException.notAllowed("input.format", input.format(),
-          "auto, jsonl, json, csv (parquet input is not available in this version)");
-    }
+    oneOf("input.format", input.format(), InputFormat.class);
     nonEmpty("input.id_field", input.idField());
   }
 }

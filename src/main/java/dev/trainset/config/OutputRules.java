@@ -5,6 +5,7 @@ import static dev.trainset.config.Checks.nonEmpty;
 import static dev.trainset.config.Checks.oneOf;
 import static dev.trainset.config.Checks.safeName;
 
+import dev.trainset.model.Tokenizer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,24 +17,21 @@ final class OutputRules {
   static void check(PipelineSpec.Output output, Registries registries) {
     nonEmpty("output.dir", output.dir());
     formats(output.formats(), registries);
-    oneOf("output.compression", output.compression(), List.of("none", "gzip", "zstd"));
+    oneOf("output.compression", output.compression(), FileCompression.class);
     atLeast("output.max_records_per_file", output.maxRecordsPerFile(), 0);
     for (int i = 0; i < output.partitionBy().size(); i++) {
       safeName("output.partition_by[" + i + "]", output.partitionBy().get(i));
     }
-    oneOf("output.parquet.compression", output.parquet().compression(),
-        List.of("snappy", "zstd", "gzip", "none"));
+    oneOf("output.parquet.compression", output.parquet().compression(), ParquetCompression.class);
     atLeast("output.text.max_line_length", output.text().maxLineLength(), 0);
     atLeast("output.openai.max_tokens", output.openai().maxTokens(), 1);
-    oneOf("output.openai.tokenizer", output.openai().tokenizer(),
-        List.of("cl100k_base", "o200k_base"));
+    oneOf("output.openai.tokenizer", output.openai().tokenizer(), Tokenizer.class);
     if (output.text().separator().isEmpty()) {
       throw ConfigException.notAllowed("output.text.separator", "",
           "a non-empty text between two records");
     }
     atLeast("output.tokens.seq_len", output.tokens().seqLen(), 0);
-    oneOf("output.tokens.tokenizer", output.tokens().tokenizer(),
-        List.of("cl100k_base", "o200k_base"));
+    oneOf("output.tokens.tokenizer", output.tokens().tokenizer(), Tokenizer.class);
     select(output, registries);
     if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
       throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
@@ -43,12 +41,14 @@ final class OutputRules {
 
   private static void formats(List<String> formats, Registries registries) {
     if (formats.isEmpty()) {
-      throw ConfigException.notAllowed("output.formats", "[]", "one or more of " + registries.formats());
+      throw ConfigException.notAllowed(
+          "output.formats", "[]", "one or more of " + registries.formats());
     }
     Set<String> seen = new HashSet<>();
     for (String format : formats) {
       if (!registries.formats().contains(format)) {
-        throw ConfigException.notAllowed("output.formats", format, String.join(", ", registries.formats()));
+        throw ConfigException.notAllowed(
+            "output.formats", format, String.join(", ", registries.formats()));
       }
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");

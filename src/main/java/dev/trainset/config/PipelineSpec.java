@@ -1,6 +1,8 @@
 package dev.trainset.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.trainset.model.Style;
+import dev.trainset.model.Tokenizer;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +29,7 @@ public record PipelineSpec(
     Output output)
     implements Serializable {
 
-  /** The Hub takes split names of word characters and dots only ({@code train}, {@code test.v2}). */
+  /** The split names the Hub takes: word characters and dots ({@code train}, {@code test.v2}). */
   private static final Pattern HUB_SPLIT = Pattern.compile("\\w+(\\.\\w+)*");
 
   /** Refuses, with a {@link ConfigException}, a spec the run could not carry out. */
@@ -52,15 +54,17 @@ public record PipelineSpec(
       }
       for (String splitName : split.ratios().keySet()) {
         if (!HUB_SPLIT.matcher(splitName).matches()) {
-          throw ConfigException.notAllowed("split.ratios", splitName, "with output format " + format
-              + ", split names of letters, digits and '_', joined by '.' (as the Hub names splits)");
+          throw ConfigException.notAllowed("split.ratios", splitName, "with output format "
+              + format + ", split names of letters, digits and '_', joined by '.' (as the Hub"
+              + " names splits)");
         }
       }
     }
   }
 
   /** {@code input}: where records come from. */
-  public record Input(List<String> paths, String format, String idField, @Nullable Kafka kafka)
+  public record Input(
+      List<String> paths, InputFormat format, String idField, @Nullable Kafka kafka)
       implements Serializable {
     public Input {
       paths = List.copyOf(paths);
@@ -73,7 +77,11 @@ public record PipelineSpec(
 
   /** {@code input.kafka}: an unbounded source instead of files. */
   public record Kafka(
-      String bootstrapServers, List<String> topics, String groupId, String start, long maxRecords)
+      String bootstrapServers,
+      List<String> topics,
+      String groupId,
+      KafkaStart start,
+      long maxRecords)
       implements Serializable {
     public Kafka {
       topics = List.copyOf(topics);
@@ -82,7 +90,7 @@ public record PipelineSpec(
 
   /** {@code fields}: where each part of an example is found in a record (dotted paths). */
   public record Fields(
-      String style,
+      Style style,
       String instruction,
       String input,
       String output,
@@ -136,14 +144,14 @@ public record PipelineSpec(
       int minChars,
       int maxChars,
       int maxTokens,
-      String tokenizer,
+      Tokenizer tokenizer,
       boolean skipEmptyOutput,
       String scoreField,
       double minScore,
       boolean heuristics,
       Signals signals,
       Map<String, Double> tiers,
-      String dedup,
+      Dedup dedup,
       double nearThreshold)
       implements Serializable {
     public Quality {
@@ -173,7 +181,7 @@ public record PipelineSpec(
 
   /**
    * {@code weights}: how ComputeWeights weighs an example. {@code min} and {@code max} (null: no
-   * bound) clip the product; {@code normalize} is {@code none} or {@code mean}; {@code strategy}
+   * bound) clip the product, then {@code normalize} may rescale it; {@code strategy}
    * names a custom factor (a {@code WeightStrategy} name or class), empty for none.
    */
   public record Weights(
@@ -183,7 +191,7 @@ public record PipelineSpec(
       Freshness freshness,
       @Nullable Double min,
       @Nullable Double max,
-      String normalize,
+      Normalization normalize,
       String strategy)
       implements Serializable {
     void validate(Registries registries) {
@@ -212,7 +220,7 @@ public record PipelineSpec(
   public record Output(
       String dir,
       List<String> formats,
-      String compression,
+      FileCompression compression,
       long maxRecordsPerFile,
       List<String> partitionBy,
       Jsonl jsonl,
@@ -247,20 +255,20 @@ public record PipelineSpec(
   public record Alpaca(boolean includeEmptyInput) implements Serializable {}
 
   /** {@code output.parquet}. */
-  public record Parquet(String compression) implements Serializable {}
+  public record Parquet(ParquetCompression compression) implements Serializable {}
 
   /** {@code output.csv}. */
   public record Csv(boolean flatten, boolean neutralizeFormulas) implements Serializable {}
 
   /** {@code output.openai}. */
-  public record Openai(int maxTokens, String tokenizer) implements Serializable {}
+  public record Openai(int maxTokens, Tokenizer tokenizer) implements Serializable {}
 
   /** {@code output.text}. */
   public record Text(String separator, boolean includeHeaders, int maxLineLength)
       implements Serializable {}
 
   /** {@code output.tokens}. */
-  public record Tokens(String tokenizer, int seqLen) implements Serializable {}
+  public record Tokens(Tokenizer tokenizer, int seqLen) implements Serializable {}
 
   /**
    * {@code output.select}: the tokens format exports only the examples whose index (their rank in

@@ -6,10 +6,10 @@ import static dev.trainset.config.Checks.fraction;
 import static dev.trainset.config.Checks.oneOf;
 import static dev.trainset.config.Checks.safeName;
 
-import java.util.List;
+import dev.trainset.model.Tokenizer;
 import java.util.Map;
 
-/** What the {@code quality} section and its {@code signals} allow beyond the types of their keys. */
+/** What the {@code quality} section and its {@code signals} allow beyond their keys' types. */
 final class QualityRules {
   private QualityRules() {}
 
@@ -17,11 +17,11 @@ final class QualityRules {
     atLeast("quality.min_chars", quality.minChars(), 0);
     atLeast("quality.max_chars", quality.maxChars(), Math.max(1, quality.minChars()));
     atLeast("quality.max_tokens", quality.maxTokens(), 0);
-    oneOf("quality.tokenizer", quality.tokenizer(), List.of("cl100k_base", "o200k_base"));
+    oneOf("quality.tokenizer", quality.tokenizer(), Tokenizer.class);
     finite("quality.min_score", quality.minScore());
     check(quality.signals());
     tiers(quality);
-    oneOf("quality.dedup", quality.dedup(), List.of("none", "exact", "near"));
+    oneOf("quality.dedup", quality.dedup(), Dedup.class);
     if (!(quality.nearThreshold() > 0 && quality.nearThreshold() <= 1)) {
       throw ConfigException.notAllowed(
           "quality.near_threshold", quality.nearThreshold(), "a number in (0, 1]");

@@ -31,7 +31,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>The user's YAML is laid over {@code defaults.yaml}; then {@code --input}, {@code
  * --outputDir}, {@code --formats} and each {@code --set=dotted.key=value} are applied; then the
- * tree is bound to the spec records (unknown keys and wrong types fail here) and checked.
+ * tree is bound to the spec records (unknown keys, wrong types and enum values outside their enum
+ * fail here), and each section checks the rest of what its keys allow ({@code
+ * PipelineSpec.validate}).
  */
 public final class SpecLoader {
   /** Maps whose keys are the user's own names: a user's map replaces the default one whole. */
@@ -50,7 +52,8 @@ public final class SpecLoader {
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .registerModule(new LowerCaseEnums());
 
   /** What the command line lays over the pipeline file; empty values change nothing. */
   public record Overrides(
@@ -204,6 +207,9 @@ public final class SpecLoader {
     } catch (MismatchedInputException e) {
       String key = dotted(e.getPath());
       Object value = e instanceof InvalidFormatException ife ? ife.getValue() : at(tree, e.getPath());
+      if (e.getTargetType() != null && e.getTargetType().isEnum()) {
+        throw ConfigException.notAllowed(key, value, Checks.allowed(e.getTargetType()));
+      }
       throw new ConfigException(
           key, "value '" + value + "' is not allowed; expected " + expected(e.getTargetType()));
     } catch (JsonProcessingException e) {

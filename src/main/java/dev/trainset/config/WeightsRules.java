@@ -3,7 +3,6 @@ package dev.trainset.config;
 import static dev.trainset.config.Checks.oneOf;
 
 import dev.trainset.model.Timestamps;
-import java.util.List;
 
 /** What the {@code weights} section allows: finite factors, ordered bounds, a known strategy. */
 final class WeightsRules {
@@ -18,17 +17,18 @@ final class WeightsRules {
     Double min = weights.min();
     Double max = weights.max();
     if (min != null && !(Double.isFinite(min) && min >= 0)) {
-      throw ConfigException.notAllowed("weights.min", min, "null (no bound) or a finite number >= 0");
+      throw ConfigException.notAllowed(
+          "weights.min", min, "null (no bound) or a finite number >= 0");
     }
     if (max != null && !(Double.isFinite(max) && max >= (min == null ? 0 : min))) {
       throw ConfigException.notAllowed("weights.max", max, "null (no bound) or a finite number >= "
           + (min == null ? "0" : "weights.min (" + min + ")"));
     }
-    oneOf("weights.normalize", weights.normalize(), List.of("none", "mean"));
+    oneOf("weights.normalize", weights.normalize(), Normalization.class);
     if (!weights.strategy().isEmpty() && !registries.isWeightStrategy(weights.strategy())) {
       throw ConfigException.notAllowed("weights.strategy", weights.strategy(),
-          "\"\" (none), a registered strategy " + registries.weightStrategies() + ", or the name of a"
-              + " class implementing " + registries.weightStrategyType() + " with a public"
+          "\"\" (none), a registered strategy " + registries.weightStrategies() + ", or the name"
+              + " of a class implementing " + registries.weightStrategyType() + " with a public"
               + " no-argument constructor");
     }
   }
