@@ -1,7 +1,9 @@
 package dev.trainset;
 
 import dev.trainset.config.Registries;
+import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.Formats;
+import dev.trainset.formats.TokensFormat;
 import dev.trainset.weights.WeightStrategy;
 import java.util.List;
 
@@ -29,5 +31,15 @@ public final class Plugins implements Registries {
   @Override
   public String weightStrategyType() {
     return WeightStrategy.class.getName();
+  }
+
+  @Override
+  public boolean needsHubSplitNames(String format) {
+    return ExampleRecords.HUGGINGFACE.equals(format);
+  }
+
+  @Override
+  public boolean selectsByIndex(String format) {
+    return TokensFormat.NAME.equals(format);
   }
 }

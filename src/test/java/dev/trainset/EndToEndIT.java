@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.IntArrayList;
 import dev.trainset.model.Json;
-import dev.trainset.model.Tokenizers;
+import dev.trainset.model.Tokenizer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -528,7 +528,7 @@ class EndToEndIT {
         "--formats=jsonl,tokens");
     assertEquals(0, run.exit(), run.err());
 
-    Encoding cl100k = Tokenizers.of("cl100k_base");
+    Encoding cl100k = Tokenizer.CL100K_BASE.encoding();
     long examples = 0;
     for (String split : SPLITS) {
       // One file per split here; jsonl writes the split in the same order, so line i is index i.

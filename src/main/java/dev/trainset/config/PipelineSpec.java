@@ -1,6 +1,8 @@
 package dev.trainset.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.trainset.model.Style;
+import dev.trainset.model.Tokenizer;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +12,11 @@ import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The pipeline file (SPEC section 3) after defaults, overrides and validation: one immutable
- * value, from which each stage takes only its own section. Build it with {@link SpecLoader}.
+ * The pipeline file (README, "Pipeline file reference") after defaults, overrides and
+ * validation: one immutable value, from which each stage takes only its own section. Build it
+ * with {@link SpecLoader}. Each section checks what its keys allow beyond their types in its
+ * {@code validate} method, whose rules live in a class named for the section ({@link
+ * InputRules}, {@link QualityRules}, ...).
  */
 public record PipelineSpec(
     String name,
@@ -24,17 +29,59 @@ public record PipelineSpec(
     Output output)
     implements Serializable {
 
+  /** The split names the Hub takes: word characters and dots ({@code train}, {@code test.v2}). */
+  private static final Pattern HUB_SPLIT = Pattern.compile("\\w+(\\.\\w+)*");
+
+  /** Refuses, with a {@link ConfigException}, a spec the run could not carry out. */
+  void validate(Registries registries) {
+    if (name.isBlank()) {
+      throw ConfigException.notAllowed("name", name, "a non-empty name");
+    }
+    input.validate();
+    fields.validate();
+    segment.validate();
+    quality.validate();
+    weights.validate(registries);
+    split.validate();
+    output.validate(registries);
+    hubSplitNames(registries);
+  }
+
+  private void hubSplitNames(Registries registries) {
+    for (String format : output.formats()) {
+      if (!registries.needsHubSplitNames(format)) {
+        continue;
+      }
+      for (String splitName : split.ratios().keySet()) {
+        if (!HUB_SPLIT.matcher(splitName).matches()) {
+          throw ConfigException.notAllowed("split.ratios", splitName, "with output format "
+              + format + ", split names of letters, digits and '_', joined by '.' (as the Hub"
+              + " names splits)");
+        }
+      }
+    }
+  }
+
   /** {@code input}: where records come from. */
-  public record Input(List<String> paths, String format, String idField, @Nullable Kafka kafka)
+  public record Input(
+      List<String> paths, InputFormat format, String idField, @Nullable Kafka kafka)
       implements Serializable {
     public Input {
       paths = List.copyOf(paths);
+    }
+
+    void validate() {
+      InputRules.check(this);
     }
   }
 
   /** {@code input.kafka}: an unbounded source instead of files. */
   public record Kafka(
-      String bootstrapServers, List<String> topics, String groupId, String start, long maxRecords)
+      String bootstrapServers,
+      List<String> topics,
+      String groupId,
+      KafkaStart start,
+      long maxRecords)
       implements Serializable {
     public Kafka {
       topics = List.copyOf(topics);
@@ -43,7 +90,7 @@ public record PipelineSpec(
 
   /** {@code fields}: where each part of an example is found in a record (dotted paths). */
   public record Fields(
-      String style,
+      Style style,
       String instruction,
       String input,
       String output,
@@ -56,6 +103,10 @@ public record PipelineSpec(
       implements Serializable {
     public Fields {
       metadata = List.copyOf(metadata);
+    }
+
+    void validate() {
+      FieldsRules.check(this);
     }
   }
 
@@ -82,6 +133,10 @@ public record PipelineSpec(
     public static Pattern pattern(String regex) {
       return Pattern.compile(regex, Pattern.MULTILINE);
     }
+
+    void validate() {
+      SegmentRules.check(this);
+    }
   }
 
   /** {@code quality}: what FilterQuality refuses. */
@@ -89,18 +144,22 @@ public record PipelineSpec(
       int minChars,
       int maxChars,
       int maxTokens,
-      String tokenizer,
+      Tokenizer tokenizer,
       boolean skipEmptyOutput,
       String scoreField,
       double minScore,
       boolean heuristics,
       Signals signals,
       Map<String, Double> tiers,
-      String dedup,
+      Dedup dedup,
       double nearThreshold)
       implements Serializable {
     public Quality {
       tiers = frozen(tiers);
+    }
+
+    void validate() {
+      QualityRules.check(this);
     }
   }
 
@@ -122,7 +181,7 @@ public record PipelineSpec(
 
   /**
    * {@code weights}: how ComputeWeights weighs an example. {@code min} and {@code max} (null: no
-   * bound) clip the product; {@code normalize} is {@code none} or {@code mean}; {@code strategy}
+   * bound) clip the product, then {@code normalize} may rescale it; {@code strategy}
    * names a custom factor (a {@code WeightStrategy} name or class), empty for none.
    */
   public record Weights(
@@ -132,9 +191,13 @@ public record PipelineSpec(
       Freshness freshness,
       @Nullable Double min,
       @Nullable Double max,
-      String normalize,
+      Normalization normalize,
       String strategy)
-      implements Serializable {}
+      implements Serializable {
+    void validate(Registries registries) {
+      WeightsRules.check(this, registries);
+    }
+  }
 
   /** {@code weights.freshness}: exponential decay by age. */
   public record Freshness(String field, double halfLifeDays, String reference)
@@ -147,13 +210,17 @@ public record PipelineSpec(
     public Split {
       ratios = frozen(ratios);
     }
+
+    void validate() {
+      SplitRules.check(this);
+    }
   }
 
   /** {@code output}: where and how the examples are written. */
   public record Output(
       String dir,
       List<String> formats,
-      String compression,
+      FileCompression compression,
       long maxRecordsPerFile,
       List<String> partitionBy,
       Jsonl jsonl,
@@ -172,6 +239,10 @@ public record PipelineSpec(
       partitionBy = List.copyOf(partitionBy);
       onComplete = List.copyOf(onComplete);
     }
+
+    void validate(Registries registries) {
+      OutputRules.check(this, registries);
+    }
   }
 
   /** {@code output.jsonl}. */
@@ -184,20 +255,20 @@ public record PipelineSpec(
   public record Alpaca(boolean includeEmptyInput) implements Serializable {}
 
   /** {@code output.parquet}. */
-  public record Parquet(String compression) implements Serializable {}
+  public record Parquet(ParquetCompression compression) implements Serializable {}
 
   /** {@code output.csv}. */
   public record Csv(boolean flatten, boolean neutralizeFormulas) implements Serializable {}
 
   /** {@code output.openai}. */
-  public record Openai(int maxTokens, String tokenizer) implements Serializable {}
+  public record Openai(int maxTokens, Tokenizer tokenizer) implements Serializable {}
 
   /** {@code output.text}. */
   public record Text(String separator, boolean includeHeaders, int maxLineLength)
       implements Serializable {}
 
   /** {@code output.tokens}. */
-  public record Tokens(String tokenizer, int seqLen) implements Serializable {}
+  public record Tokens(Tokenizer tokenizer, int seqLen) implements Serializable {}
 
   /**
    * {@code output.select}: the tokens format exports only the examples whose index (their rank in

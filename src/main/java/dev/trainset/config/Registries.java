@@ -20,4 +20,16 @@ public interface Registries {
 
   /** The interface a custom weight strategy implements, as a message names it. */
   String weightStrategyType();
+
+  /**
+   * Whether output format {@code format} publishes to the Hugging Face Hub, which takes split
+   * names of word characters and dots only.
+   */
+  boolean needsHubSplitNames(String format);
+
+  /**
+   * Whether output format {@code format} exports only the examples {@code output.select} picks by
+   * their index; with no such format in {@code output.formats}, a selection would select nothing.
+   */
+  boolean selectsByIndex(String format);
 }

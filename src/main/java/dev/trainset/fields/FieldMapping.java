@@ -67,7 +67,7 @@ public final class FieldMapping implements Serializable {
 
   private FieldMapping(PipelineSpec.Fields fields, @Nullable String sourceField) {
     this.fields = fields;
-    this.style = Style.named(fields.style());
+    this.style = fields.style();
     this.sourceField = sourceField;
   }
 

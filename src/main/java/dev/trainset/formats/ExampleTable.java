@@ -56,7 +56,7 @@ public final class ExampleTable implements Serializable {
     // The annotations FilterQuality adds (Segment copies them over a same-named field).
     if (quality.maxTokens() > 0) {
       metadata.put("token_count", new Column("token_count", "integer",
-          "tokens of the example's full text (" + quality.tokenizer() + ")"));
+          "tokens of the example's full text (" + quality.tokenizer().configName() + ")"));
     }
     if (quality.heuristics()) {
       metadata.put("quality_score", new Column("quality_score", "number",
@@ -66,7 +66,7 @@ public final class ExampleTable implements Serializable {
       metadata.put("quality_tier", new Column("quality_tier", "text",
           "the tier of quality.tiers the score reaches; untiered below every tier"));
     }
-    return new ExampleTable(Style.named(fields.style()), metadata);
+    return new ExampleTable(fields.style(), metadata);
   }
 
   /** The style whose fields are columns. */

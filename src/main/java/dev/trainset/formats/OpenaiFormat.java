@@ -5,7 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Message;
-import dev.trainset.model.Tokenizers;
+import dev.trainset.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,12 +36,12 @@ final class OpenaiFormat implements OutputFormat {
       Set.of("role", "content", "name", "weight", "function_call", "tool_calls", "tool_call_id"));
 
   private final int maxTokens;
-  private final String tokenizerName;
-  private transient @Nullable Encoding tokenizer;
+  private final Tokenizer tokenizer;
+  private transient @Nullable Encoding encoding;
 
   OpenaiFormat(PipelineSpec.Output output) {
     this.maxTokens = output.openai().maxTokens();
-    this.tokenizerName = output.openai().tokenizer();
+    this.tokenizer = output.openai().tokenizer();
   }
 
   @Override
@@ -65,8 +65,8 @@ final class OpenaiFormat implements OutputFormat {
     }
     long tokens = tokens(messages(example));
     if (tokens > maxTokens) {
-      return tokens + " tokens (" + tokenizerName + ", OpenAI chat accounting) is more than"
-          + " output.openai.max_tokens " + maxTokens;
+      return tokens + " tokens (" + tokenizer.configName() + ", OpenAI chat accounting) is more"
+          + " than output.openai.max_tokens " + maxTokens;
     }
     return null;
   }
@@ -100,10 +100,10 @@ final class OpenaiFormat implements OutputFormat {
   }
 
   private int count(String text) {
-    if (tokenizer == null) {
-      tokenizer = Tokenizers.of(tokenizerName);
+    if (encoding == null) {
+      encoding = tokenizer.encoding();
     }
-    return tokenizer.countTokensOrdinary(text);
+    return encoding.countTokensOrdinary(text);
   }
 
   /** What the fine-tuning API refuses, as the cookbook's format checks list it. */
@@ -136,7 +136,8 @@ final class OpenaiFormat implements OutputFormat {
       problem.accept("no assistant message: there is nothing to train on");
     }
     if (tokens > maxTokens) {
-      problem.accept(tokens + " tokens (" + tokenizerName + ") is more than the limit " + maxTokens);
+      problem.accept(
+          tokens + " tokens (" + tokenizer.configName() + ") is more than the limit " + maxTokens);
     }
     return tokens;
   }

@@ -5,7 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.IntArrayList;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
-import dev.trainset.model.Tokenizers;
+import dev.trainset.model.Tokenizer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -46,12 +46,12 @@ public final class TokensFormat implements OutputFormat {
   private static final List<String> DOC_DETAILS =
       List.of("doc_index_f", "doc_index_l", "offset_f", "offset_l");
 
-  private final String tokenizerName;
+  private final Tokenizer tokenizer;
   private final int seqLen;
-  private transient @Nullable Encoding tokenizer;
+  private transient @Nullable Encoding encoding;
 
   public TokensFormat(PipelineSpec.Output output) {
-    this.tokenizerName = output.tokens().tokenizer();
+    this.tokenizer = output.tokens().tokenizer();
     this.seqLen = output.tokens().seqLen();
   }
 
@@ -79,10 +79,10 @@ public final class TokensFormat implements OutputFormat {
   /** The example's token ids as a JSON array, {@code [9906,1917]}: its record's content. */
   @Override
   public String encode(Example example) {
-    if (tokenizer == null) {
-      tokenizer = Tokenizers.of(tokenizerName);
+    if (encoding == null) {
+      encoding = tokenizer.encoding();
     }
-    IntArrayList ids = tokenizer.encodeOrdinary(example.fullText());
+    IntArrayList ids = encoding.encodeOrdinary(example.fullText());
     StringBuilder content = new StringBuilder(ids.size() * 7 + 2).append('[');
     for (int i = 0; i < ids.size(); i++) {
       content.append(i == 0 ? "" : ",").append(ids.get(i));

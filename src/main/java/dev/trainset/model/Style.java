@@ -9,11 +9,6 @@ public enum Style {
   /** one block of plain text (pre-training or completion data). */
   TEXT;
 
-  /** The style named as in the pipeline file ({@code instruction|chat|text}). */
-  public static Style named(String name) {
-    return valueOf(name.toUpperCase(java.util.Locale.ROOT));
-  }
-
   /** The name used in the pipeline file and in outputs. */
   public String key() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.knuddels.jtokkit.api.Encoding;
+import dev.trainset.config.Dedup;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
@@ -15,7 +16,6 @@ import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
-import dev.trainset.model.Tokenizers;
 import java.util.Comparator;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -92,13 +92,13 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
                 .withOutputTags(KEPT, TupleTagList.of(Rejected.TAG)));
     checked.get(KEPT).setCoder(DocumentCoder.of());
     checked.get(Rejected.TAG).setCoder(RejectedCoder.of());
-    if (quality.dedup().equals("none")) {
+    if (quality.dedup() == Dedup.NONE) {
       return checked;
     }
     PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping));
     PCollectionList<Rejected> rejected =
         PCollectionList.of(checked.get(Rejected.TAG)).and(deduped.get(Rejected.TAG));
-    if (quality.dedup().equals("near")) {
+    if (quality.dedup() == Dedup.NEAR) {
       // Exact copies first: they are cheaper to find and keep their own reason.
       deduped = deduped.get(KEPT)
           .apply("DropNearDuplicates", new NearDedup(mapping, quality.nearThreshold()));
@@ -124,7 +124,7 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
     @Setup
     public void setup() {
       if (quality.maxTokens() > 0) {
-        tokenizer = tokenizer(quality.tokenizer());
+        tokenizer = quality.tokenizer().encoding();
       }
     }
 
@@ -154,7 +154,7 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
       if (tokenizer != null) {
         int tokens = tokenizer.countTokensOrdinary(text);
         if (tokens > quality.maxTokens()) {
-          reject(out, document, "too_many_tokens", tokens + " " + quality.tokenizer()
+          reject(out, document, "too_many_tokens", tokens + " " + quality.tokenizer().configName()
               + " tokens > max_tokens " + quality.maxTokens());
           return;
         }
@@ -211,9 +211,5 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         .max(Comparator.comparingDouble(Map.Entry<String, Double>::getValue))
         .map(Map.Entry::getKey)
         .orElse(null);
-  }
-
-  static Encoding tokenizer(String name) {
-    return Tokenizers.of(name);
   }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.trainset.config.InputFormat;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
@@ -93,8 +94,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
   }
 
   /** The format a file is read as: the configured one, or by its extension for {@code auto}. */
-  static @Nullable String formatOf(String path, String configured) {
-    if (!"auto".equals(configured)) {
+  static @Nullable InputFormat formatOf(String path, InputFormat configured) {
+    if (configured != InputFormat.AUTO) {
       return configured;
     }
     String name = path.toLowerCase(Locale.ROOT);
@@ -104,13 +105,13 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       }
     }
     if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
-      return "jsonl";
+      return InputFormat.JSONL;
     }
     if (name.endsWith(".json")) {
-      return "json";
+      return InputFormat.JSON;
     }
     if (name.endsWith(".csv")) {
-      return "csv";
+      return InputFormat.CSV;
     }
     return null;
   }
@@ -119,11 +120,11 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
   static final class ParseFileFn extends DoFn<FileIO.ReadableFile, Document> {
     private static final CsvMapper CSV = new CsvMapper();
 
-    private final String format;
+    private final InputFormat format;
     private final String idField;
     private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
 
-    ParseFileFn(String format, String idField) {
+    ParseFileFn(InputFormat format, String idField) {
       this.format = format;
       this.idField = idField;
     }
@@ -131,7 +132,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String path = file.getMetadata().resourceId().toString();
-      String fileFormat = formatOf(path, format);
+      InputFormat fileFormat = formatOf(path, format);
       Emitter emit = new Emitter(path, idField, out, documentsRead);
       if (fileFormat == null) {
         emit.reject(path, "unknown_format",
@@ -143,8 +144,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       // on comes from a later stage fused into this one, and must fail the run, not stop the file.
       try (InputStream in = open(file)) {
         switch (fileFormat) {
-          case "jsonl" -> readJsonLines(lineReader(in), 0, emit);
-          case "json" -> readJson(in, emit);
+          case JSONL -> readJsonLines(lineReader(in), 0, emit);
+          case JSON -> readJson(in, emit);
           default -> readCsv(in, emit);
         }
       } catch (Unreadable e) {

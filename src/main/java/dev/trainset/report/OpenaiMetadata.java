@@ -26,7 +26,7 @@ public final class OpenaiMetadata {
   public static String toJson(PipelineSpec.Openai settings, OutputValidation.FormatResult result,
       String trainSplit, long invalid) {
     ObjectNode root = Json.MAPPER.createObjectNode();
-    root.put("tokenizer", settings.tokenizer());
+    root.put("tokenizer", settings.tokenizer().configName());
     root.put("max_tokens", settings.maxTokens());
     root.put("examples", result.records());
     root.put("invalid", invalid);

@@ -1,6 +1,7 @@
 package dev.trainset.weights;
 
 import dev.trainset.segment.Segment;
+import dev.trainset.config.Normalization;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
@@ -28,7 +29,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * examples, weights are left as they are.
  */
 public final class WeighExamples extends PTransform<PCollection<Example>, PCollection<Example>> {
-  static final String MEAN = "mean";
 
   private final PipelineSpec.Weights weights;
   private final boolean lengthPerExample;
@@ -58,7 +58,7 @@ public final class WeighExamples extends PTransform<PCollection<Example>, PColle
               .apply("LengthAndClip", ParDo.of(new LengthAndClipFn(length, weights.min(), weights.max())))
               .setCoder(ExampleCoder.of());
     }
-    if (!MEAN.equals(weights.normalize())) {
+    if (weights.normalize() != Normalization.MEAN) {
       return clipped;
     }
     PCollectionView<Double> mean =

@@ -1,6 +1,7 @@
 package dev.trainset.write;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.config.FileCompression;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.formats.CsvFormat;
 import dev.trainset.formats.ExampleRecords;
@@ -170,11 +171,11 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     return Json.write(line);
   }
 
-  static Compression compression(String name) {
-    return switch (name) {
-      case "gzip" -> Compression.GZIP;
-      case "zstd" -> Compression.ZSTD;
-      default -> Compression.UNCOMPRESSED;
+  static Compression compression(FileCompression compression) {
+    return switch (compression) {
+      case NONE -> Compression.UNCOMPRESSED;
+      case GZIP -> Compression.GZIP;
+      case ZSTD -> Compression.ZSTD;
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.trainset.write;
 
+import dev.trainset.config.ParquetCompression;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
@@ -58,12 +59,12 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
     return new WriteParquet(output, table, directory);
   }
 
-  static CompressionCodecName codec(String name) {
-    return switch (name) {
-      case "zstd" -> CompressionCodecName.ZSTD;
-      case "gzip" -> CompressionCodecName.GZIP;
-      case "none" -> CompressionCodecName.UNCOMPRESSED;
-      default -> CompressionCodecName.SNAPPY;
+  static CompressionCodecName codec(ParquetCompression compression) {
+    return switch (compression) {
+      case SNAPPY -> CompressionCodecName.SNAPPY;
+      case ZSTD -> CompressionCodecName.ZSTD;
+      case GZIP -> CompressionCodecName.GZIP;
+      case NONE -> CompressionCodecName.UNCOMPRESSED;
     };
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trainset.config.SpecLoader.Overrides;
+import dev.trainset.model.Style;
+import dev.trainset.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,20 +37,20 @@ class SpecLoaderTest {
     PipelineSpec spec = load(INPUT);
 
     assertEquals("trainset", spec.name());
+    assertEquals(new PipelineSpec.Input(List.of("data/*.jsonl"), InputFormat.AUTO, "id", null),
+        spec.input());
     assertEquals(
-        new PipelineSpec.Input(List.of("data/*.jsonl"), "auto", "id", null), spec.input());
-    assertEquals(
-        new PipelineSpec.Fields("instruction", "instruction", "input", "output", "system",
+        new PipelineSpec.Fields(Style.INSTRUCTION, "instruction", "input", "output", "system",
             "messages", "user", "assistant", "text", List.of()),
         spec.fields());
     assertEquals(
-        new PipelineSpec.Quality(1, 100000, 0, "cl100k_base", true, "", 0.0, false,
+        new PipelineSpec.Quality(1, 100000, 0, Tokenizer.CL100K_BASE, true, "", 0.0, false,
             new PipelineSpec.Signals(3, 20000, 2.0, 12.0, 0.25, 0.3, 0.3, 0.3, 0.3), Map.of(),
-            "exact", 0.8),
+            Dedup.EXACT, 0.8),
         spec.quality());
     assertEquals(
         new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now"),
-            null, null, "none", ""),
+            null, null, Normalization.NONE, ""),
         spec.weights());
     assertEquals(new PipelineSpec.Split(
         Map.of("train", 0.8, "validation", 0.1, "test", 0.1), "", "", 42), spec.split());
@@ -60,17 +62,17 @@ class SpecLoaderTest {
     PipelineSpec.Output output = spec.output();
     assertEquals("out/trainset", output.dir());
     assertEquals(List.of("jsonl"), output.formats());
-    assertEquals("none", output.compression());
+    assertEquals("none", output.compression().configName());
     assertEquals(0, output.maxRecordsPerFile());
     assertEquals(List.of(), output.partitionBy());
     assertEquals(new PipelineSpec.Jsonl(true), output.jsonl());
     assertEquals(new PipelineSpec.Chatml("", true), output.chatml());
     assertEquals(new PipelineSpec.Alpaca(false), output.alpaca());
-    assertEquals(new PipelineSpec.Parquet("snappy"), output.parquet());
+    assertEquals(new PipelineSpec.Parquet(ParquetCompression.SNAPPY), output.parquet());
     assertEquals(new PipelineSpec.Csv(true, false), output.csv());
     assertEquals(new PipelineSpec.Text("\n---\n", true, 0), output.text());
-    assertEquals(new PipelineSpec.Tokens("cl100k_base", 0), output.tokens());
-    assertEquals(new PipelineSpec.Openai(65536, "o200k_base"), output.openai());
+    assertEquals(new PipelineSpec.Tokens(Tokenizer.CL100K_BASE, 0), output.tokens());
+    assertEquals(new PipelineSpec.Openai(65536, Tokenizer.O200K_BASE), output.openai());
     assertEquals(List.of(), output.onComplete());
     assertEquals(new PipelineSpec.Select(0, null), output.select());
 
@@ -88,7 +90,7 @@ class SpecLoaderTest {
 
     assertEquals(5, spec.quality().minChars());
     assertEquals(100000, spec.quality().maxChars());
-    assertEquals("exact", spec.quality().dedup());
+    assertEquals("exact", spec.quality().dedup().configName());
     assertEquals(new PipelineSpec.Text("\n\n", true, 0), spec.output().text());
   }
 
@@ -350,7 +352,7 @@ class SpecLoaderTest {
     PipelineSpec.Output output = load(INPUT + "output: {formats: [parquet, huggingface, csv],"
         + " parquet: {compression: zstd}, csv: {flatten: false, neutralize_formulas: true}}").output();
     assertEquals(List.of("parquet", "huggingface", "csv"), output.formats());
-    assertEquals(new PipelineSpec.Parquet("zstd"), output.parquet());
+    assertEquals(new PipelineSpec.Parquet(ParquetCompression.ZSTD), output.parquet());
     assertEquals(new PipelineSpec.Csv(false, true), output.csv());
   }
 
@@ -458,7 +460,7 @@ class SpecLoaderTest {
 
     assertEquals(List.of("openai", "anthropic", "sharegpt", "prompt_completion"),
         spec.output().formats());
-    assertEquals(new PipelineSpec.Openai(4096, "cl100k_base"), spec.output().openai());
+    assertEquals(new PipelineSpec.Openai(4096, Tokenizer.CL100K_BASE), spec.output().openai());
   }
 
   @Test
@@ -477,7 +479,7 @@ class SpecLoaderTest {
         + " tokens: {tokenizer: o200k_base, seq_len: 8}, select: {start: 2, end: 5}}").output();
 
     assertEquals(List.of("tokens"), output.formats());
-    assertEquals(new PipelineSpec.Tokens("o200k_base", 8), output.tokens());
+    assertEquals(new PipelineSpec.Tokens(Tokenizer.O200K_BASE, 8), output.tokens());
     assertEquals(new PipelineSpec.Select(2, 5L), output.select());
     assertEquals(new PipelineSpec.Select(3, null),
         load(INPUT + "output: {formats: [tokens], select: {start: 3}}").output().select());
@@ -532,7 +534,7 @@ class SpecLoaderTest {
 
   @Test
   void outputSettingsForValidateNeedNoInput() {
-    assertEquals(new PipelineSpec.Openai(100, "o200k_base"),
+    assertEquals(new PipelineSpec.Openai(100, Tokenizer.O200K_BASE),
         SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=100"), Plugins.INSTANCE).openai());
     ConfigException e = assertThrows(ConfigException.class,
         () -> SpecLoader.loadOutputSettings(List.of("output.openai.max_tokens=-1"), Plugins.INSTANCE));
@@ -616,7 +618,8 @@ class SpecLoaderTest {
     PipelineSpec spec = load(INPUT + "weights: {min: 0.1, max: 5, normalize: mean,"
         + " strategy: votes}");
     assertEquals(new PipelineSpec.Weights("", 1.0, false,
-        new PipelineSpec.Freshness("", 365, "now"), 0.1, 5.0, "mean", "votes"), spec.weights());
+        new PipelineSpec.Freshness("", 365, "now"), 0.1, 5.0, Normalization.MEAN, "votes"),
+        spec.weights());
   }
 
   @Test
