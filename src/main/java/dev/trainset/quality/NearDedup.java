@@ -6,8 +6,10 @@ import dev.trainset.fields.FieldMapping;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Stage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -82,8 +84,6 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
   static final int BUCKET_SAMPLE = 16;
 
   static final int JUMP_ROUNDS = 5;
-
-  static final String REASON = "near_duplicate";
 
   private static final TupleTag<KV<Long, String>> BANDS = new TupleTag<>() {};
   private static final TupleTag<KV<String, int[]>> SHINGLE_SETS = new TupleTag<>() {};
@@ -370,7 +370,7 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
             + String.format(Locale.ROOT, "%.3f", nearest.getValue())
             + (nearest.getKey().equals(survivor) ? "" : " to " + describe(nearest.getKey()));
         out.get(Rejected.TAG).output(
-            Rejections.of(document, FilterQuality.STAGE, REASON, detail));
+            Rejections.of(document, Stage.QUALITY, Reason.NEAR_DUPLICATE, detail));
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.trainset.read;
 
-import dev.trainset.quality.FilterQuality;
 import dev.trainset.model.Rejections;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -22,9 +21,11 @@ import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.FieldPath;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.model.LocalProgress;
+import dev.trainset.model.Stage;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -60,8 +61,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * records out again. The output is bounded: an unbounded source arrives as its own transform.
  */
 public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
-  public static final String STAGE = "read";
-
   /** The documents that were read. */
   public static final TupleTag<Document> DOCUMENTS = new TupleTag<Document>("documents") {};
 
@@ -134,7 +133,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       String fileFormat = formatOf(path, format);
       Emitter emit = new Emitter(path, idField, out, documentsRead);
       if (fileFormat == null) {
-        emit.reject(path, "unknown_format",
+        emit.reject(path, Reason.UNKNOWN_FORMAT,
             "cannot tell the format from the file name; set input.format to jsonl, json or csv",
             null);
         return;
@@ -149,7 +148,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         }
       } catch (Unreadable e) {
         // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
-        emit.reject(path, "unreadable_file", "reading stopped at record " + (emit.count + 1)
+        emit.reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (emit.count + 1)
             + ": " + e.getCause().getMessage(), null);
       } catch (IOException e) {
         // Closing failed after everything was read: nothing is lost.
@@ -251,7 +250,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       } catch (JsonProcessingException e) {
         // A syntax error leaves the parser nowhere to resume: the rest of the file is one
         // rejection, so nothing after it is lost without a trace.
-        emit.reject(emit.path + ":" + location(e), "parse_error",
+        emit.reject(emit.path + ":" + location(e), Reason.PARSE_ERROR,
             e.getOriginalMessage() + " at " + location(e) + "; the rest of the file was not read",
             null);
       }
@@ -316,13 +315,13 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             JsonLocation at = rows.getCurrentLocation();
             if (at != null && at.equals(lastError)) {
               // The parser cannot move past this point: stop instead of looping.
-              emit.reject(emit.path + ":" + row, "parse_error",
+              emit.reject(emit.path + ":" + row, Reason.PARSE_ERROR,
                   "the CSV cannot be read past row " + row + ": " + firstLine(e.getMessage()),
                   null);
               return;
             }
             lastError = at;
-            emit.reject(emit.path + ":" + row, "parse_error",
+            emit.reject(emit.path + ":" + row, Reason.PARSE_ERROR,
                 "CSV row " + row + ": " + firstLine(e.getMessage()), null);
             continue;
           }
@@ -392,7 +391,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       try {
         value = ONE_VALUE.readTree(line);
       } catch (JsonProcessingException e) {
-        reject(path + ":" + lineNumber, "parse_error",
+        reject(path + ":" + lineNumber, Reason.PARSE_ERROR,
             "line " + lineNumber + ": " + e.getOriginalMessage(),
             JsonNodeFactory.instance.textNode(line));
         return;
@@ -403,7 +402,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     /** A parsed value at {@code where} (what follows "file:" in its origin). */
     void json(JsonNode value, String where, String described) {
       if (!value.isObject()) {
-        reject(path + ":" + where, "not_an_object",
+        reject(path + ":" + where, Reason.NOT_AN_OBJECT,
             described + " holds " + value.getNodeType().name().toLowerCase(Locale.ROOT)
                 + ", not a JSON object",
             value);
@@ -419,11 +418,11 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       out.get(DOCUMENTS).output(Document.read(idOf(record), path + ":" + where, record));
     }
 
-    void reject(String id, String reason, String detail, @Nullable JsonNode original) {
+    void reject(String id, Reason reason, String detail, @Nullable JsonNode original) {
       count++;
       LocalProgress.read();
       out.get(Rejected.TAG).output(
-          Rejections.counted(new Rejected(id, STAGE, reason, detail, original)));
+          Rejections.of(id, Stage.READ, reason, detail, original));
     }
 
     /** The id field's value when it is text or a number; else a stable hash of the content. */
