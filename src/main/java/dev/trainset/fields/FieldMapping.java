@@ -1,5 +1,8 @@
 package dev.trainset.fields;
 
+import static dev.trainset.model.Reason.BAD_FIELD;
+import static dev.trainset.model.Reason.MISSING_FIELD;
+
 import dev.trainset.weights.ComputeWeights;
 import dev.trainset.segment.Segment;
 import dev.trainset.quality.FilterQuality;
@@ -9,6 +12,7 @@ import dev.trainset.model.Document;
 import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
 import dev.trainset.model.Message;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Style;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -24,9 +28,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * check, signals and dedup judge the whole text Segment will cut.
  */
 public final class FieldMapping implements Serializable {
-  public static final String MISSING_FIELD = "missing_field";
-  public static final String BAD_FIELD = "bad_field";
-
   /** Role names other tools use (ShareGPT's human/gpt among them), mapped to trainset's. */
   private static final Map<String, String> ROLES =
       Map.of(
@@ -36,7 +37,7 @@ public final class FieldMapping implements Serializable {
           "system", "system");
 
   /** The example a record maps to, or why it maps to none. */
-  public record Mapped(@Nullable Example example, String reason, String detail) {
+  public record Mapped(@Nullable Example example, @Nullable Reason reason, String detail) {
     public boolean ok() {
       return example != null;
     }
@@ -44,9 +45,9 @@ public final class FieldMapping implements Serializable {
 
   /** Why a record cannot be mapped; carries no stack trace, as it is an expected outcome. */
   private static final class Problem extends Exception {
-    final String reason;
+    final Reason reason;
 
-    Problem(String reason, String detail) {
+    Problem(Reason reason, String detail) {
       super(detail, null, false, false);
       this.reason = reason;
     }
@@ -84,7 +85,7 @@ public final class FieldMapping implements Serializable {
           sourceField != null
               ? Example.text(document.id(), present(record, sourceField))
               : byStyle(document.id(), record);
-      return new Mapped(example, "", "");
+      return new Mapped(example, null, "");
     } catch (Problem problem) {
       return new Mapped(null, problem.reason, problem.getMessage());
     }

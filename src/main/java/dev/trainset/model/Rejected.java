@@ -8,11 +8,13 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The one dead-letter envelope of the graph: a record some stage refused, and why.
+ * The one dead-letter envelope of the graph: a record some stage refused, and why. Stages build
+ * it through {@link Rejections}, which takes the stage and the reason from the catalog.
  *
  * @param id the record's id (for an unreadable file, its path)
- * @param stage the stage that refused it: {@code read}, {@code quality}, {@code weights}, ...
- * @param reason a short machine-readable reason, e.g. {@code duplicate}, {@code too_short}
+ * @param stage the stage that refused it, a {@link Stage}'s label: {@code read}, {@code quality},
+ *     ...
+ * @param reason why, a {@link Reason}'s label: {@code duplicate}, {@code too_short}, ...
  * @param detail what exactly was wrong, for a person
  * @param original the record as read (a JSON string for a line that did not parse); null for
  *     an unreadable file

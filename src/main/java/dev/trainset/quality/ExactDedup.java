@@ -7,8 +7,10 @@ import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Content;
 import dev.trainset.model.Example;
 import dev.trainset.model.Hashes;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Stage;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -116,7 +118,7 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
           kept = true;
           out.get(FilterQuality.KEPT).output(document);
         } else {
-          out.get(Rejected.TAG).output(Rejections.of(document, FilterQuality.STAGE, "duplicate",
+          out.get(Rejected.TAG).output(Rejections.of(document, Stage.QUALITY, Reason.DUPLICATE,
               "duplicate of " + survivor.getKey() + " (" + survivor.getValue() + ")"));
         }
       }

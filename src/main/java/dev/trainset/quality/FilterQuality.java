@@ -14,8 +14,10 @@ import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Stage;
 import java.util.Comparator;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -41,8 +43,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * #withSegmentation}).
  */
 public final class FilterQuality extends PTransform<PCollection<Document>, PCollectionTuple> {
-  public static final String STAGE = "quality";
-
   /** The documents that passed. */
   public static final TupleTag<Document> KEPT = new TupleTag<Document>("kept") {};
 
@@ -139,22 +139,22 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
       String text = example.fullText();
       int chars = text.codePointCount(0, text.length());
       if (chars < quality.minChars()) {
-        reject(out, document, "too_short", chars + " chars < min_chars " + quality.minChars());
+        reject(out, document, Reason.TOO_SHORT, chars + " chars < min_chars " + quality.minChars());
         return;
       }
       if (chars > quality.maxChars()) {
-        reject(out, document, "too_long", chars + " chars > max_chars " + quality.maxChars());
+        reject(out, document, Reason.TOO_LONG, chars + " chars > max_chars " + quality.maxChars());
         return;
       }
       if (quality.skipEmptyOutput() && example.outputText().isBlank()) {
-        reject(out, document, "empty_output", "the output text is empty");
+        reject(out, document, Reason.EMPTY_OUTPUT, "the output text is empty");
         return;
       }
       Document kept = document;
       if (tokenizer != null) {
         int tokens = tokenizer.countTokensOrdinary(text);
         if (tokens > quality.maxTokens()) {
-          reject(out, document, "too_many_tokens", tokens + " " + quality.tokenizer().configName()
+          reject(out, document, Reason.TOO_MANY_TOKENS, tokens + " " + quality.tokenizer().configName()
               + " tokens > max_tokens " + quality.maxTokens());
           return;
         }
@@ -175,19 +175,19 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         JsonNode value = FieldPath.resolveFilled(document.fields(), quality.scoreField());
         score = value == null ? null : FieldPath.number(value);
         if (value == null) {
-          reject(out, document, FieldMapping.MISSING_FIELD,
+          reject(out, document, Reason.MISSING_FIELD,
               "no '" + quality.scoreField() + "' field in the record");
           return;
         }
         if (score == null) {
-          reject(out, document, FieldMapping.BAD_FIELD,
+          reject(out, document, Reason.BAD_FIELD,
               "'" + quality.scoreField() + "' is '" + value.asText() + "', not a number");
           return;
         }
       }
       if (score != null) {
         if (score < quality.minScore()) {
-          reject(out, document, "low_score", score + " < min_score " + quality.minScore());
+          reject(out, document, Reason.LOW_SCORE, score + " < min_score " + quality.minScore());
           return;
         }
         if (!quality.tiers().isEmpty()) {
@@ -199,8 +199,8 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
     }
 
     private static void reject(
-        MultiOutputReceiver out, Document document, String reason, String detail) {
-      out.get(Rejected.TAG).output(Rejections.of(document, STAGE, reason, detail));
+        MultiOutputReceiver out, Document document, Reason reason, String detail) {
+      out.get(Rejected.TAG).output(Rejections.of(document, Stage.QUALITY, reason, detail));
     }
   }
 

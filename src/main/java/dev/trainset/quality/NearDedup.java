@@ -6,49 +6,34 @@ import dev.trainset.fields.FieldMapping;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.trainset.model.Stage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Top;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Refuses near-duplicates as {@code near_duplicate}: documents whose word shingles have a Jaccard
@@ -58,18 +43,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <ol>
  *   <li><b>Sketch</b>: each document's shingle set and its LSH band keys ({@link MinHashLsh}).
- *   <li><b>Candidates</b>: per bucket (band key), the {@value #BUCKET_SAMPLE} smallest document
- *       keys, found by a combine; every pair among them is a candidate, and in a bucket with more
- *       members each other member is paired with those smallest ones. So a group of near-copies,
- *       however large, is compared with its smallest members, and no bucket is held whole.
+ *   <li><b>Candidates</b> ({@link CandidatePairs}): per bucket (band key), the {@value
+ *       CandidatePairs#BUCKET_SAMPLE} smallest document keys, found by a combine; every pair among
+ *       them is a candidate, and in a bucket with more members each other member is paired with
+ *       those smallest ones. So a group of near-copies, however large, is compared with its
+ *       smallest members, and no bucket is held whole.
  *   <li><b>Verify</b>: two joins bring both shingle sets of a candidate pair together; the pair
  *       stands when their exact Jaccard similarity reaches the threshold.
- *   <li><b>Cluster</b>: each document with verified pairs to smaller documents points at the
- *       smallest of them. Following the pointers ends at a document that points nowhere: the
- *       survivor of the cluster, kept; everything pointing to it is refused naming it. Pointer
- *       jumping ({@value #JUMP_ROUNDS} rounds) resolves chains up to 2^{@value #JUMP_ROUNDS}
- *       long; a longer chain stops at the document reached, counted by {@code
- *       trainset.near_dedup.long_chains}.
+ *   <li><b>Cluster</b> ({@link Survivors}): each document with verified pairs to smaller
+ *       documents points at the smallest of them. Following the pointers ends at a document that
+ *       points nowhere: the survivor of the cluster, kept; everything pointing to it is refused
+ *       naming it. Pointer jumping ({@value Survivors#JUMP_ROUNDS} rounds) resolves chains up to
+ *       2^{@value Survivors#JUMP_ROUNDS} long; a longer chain stops at the document reached,
+ *       counted by {@code trainset.near_dedup.long_chains}.
  *   <li><b>Verdict</b>: the documents joined with their survivor, if any.
  * </ol>
  *
@@ -78,13 +64,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * input, each step works within a window.
  */
 final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple> {
-  /** How many of a bucket's smallest members every other member is compared with. */
-  static final int BUCKET_SAMPLE = 16;
-
-  static final int JUMP_ROUNDS = 5;
-
-  static final String REASON = "near_duplicate";
-
   private static final TupleTag<KV<Long, String>> BANDS = new TupleTag<>() {};
   private static final TupleTag<KV<String, int[]>> SHINGLE_SETS = new TupleTag<>() {};
   private static final TupleTag<int[]> SHINGLES = new TupleTag<>() {};
@@ -115,7 +94,6 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
 
   @Override
   public PCollectionTuple expand(PCollection<Document> documents) {
-    KvCoder<String, String> pairCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, Document>> keyed =
         documents
             .apply("KeyById", WithKeys.of(NearDedup::keyOf).withKeyType(TypeDescriptors.strings()))
@@ -129,27 +107,18 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
     PCollection<KV<String, int[]>> shingles =
         sketched.get(SHINGLE_SETS).setCoder(KvCoder.of(StringUtf8Coder.of(), ShinglesCoder.INSTANCE));
 
-    // Candidates: pairs within each bucket's smallest members, and each other member of a
-    // crowded bucket with those. Keyed by the larger document, valued by the smaller.
-    PCollection<KV<Long, List<String>>> smallest =
-        bands
-            .apply("SmallestPerBucket", Top.smallestPerKey(BUCKET_SAMPLE + 1))
-            .setCoder(KvCoder.of(VarLongCoder.of(), ListCoder.of(StringUtf8Coder.of())));
-    PCollectionView<Map<Long, List<String>>> crowded =
-        smallest
-            .apply("Crowded", Filter.by(bucket -> bucket.getValue().size() > BUCKET_SAMPLE))
-            .apply("CrowdedView", View.asMap());
-    PCollection<KV<String, String>> withinSmallest =
-        smallest.apply("PairSmallest", ParDo.of(new PairSmallestFn())).setCoder(pairCoder);
-    PCollection<KV<String, String>> withCrowded =
-        bands
-            .apply("PairCrowded", ParDo.of(new PairCrowdedFn(crowded)).withSideInputs(crowded))
-            .setCoder(pairCoder);
-    PCollection<KV<String, String>> candidates =
-        PCollectionList.of(withinSmallest).and(withCrowded)
-            .apply("Candidates", Flatten.pCollections());
+    PCollection<KV<String, String>> candidates = CandidatePairs.of(bands);
+    PCollection<KV<String, KV<String, Double>>> nearest = verify(shingles, candidates);
+    PCollection<KV<String, String>> survivors = Survivors.of(nearest);
+    return verdict(keyed, survivors, nearest);
+  }
 
-    // Verify: the larger document's shingles travel to the smaller one, where both meet.
+  /**
+   * Each document's nearest smaller neighbour among its candidates, with their similarity. The
+   * larger document's shingles travel to the smaller one, where both meet.
+   */
+  private PCollection<KV<String, KV<String, Double>>> verify(
+      PCollection<KV<String, int[]>> shingles, PCollection<KV<String, String>> candidates) {
     PCollection<KV<String, KV<String, int[]>>> probes =
         KeyedPCollectionTuple.of(SHINGLES, shingles)
             .and(CANDIDATES, candidates)
@@ -157,26 +126,20 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
             .apply("SendShingles", ParDo.of(new SendShinglesFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(),
                 KvCoder.of(StringUtf8Coder.of(), ShinglesCoder.INSTANCE)));
-    PCollection<KV<String, KV<String, Double>>> nearest =
-        KeyedPCollectionTuple.of(SHINGLES, shingles)
-            .and(PROBES, probes)
-            .apply("JoinSmaller", CoGroupByKey.create())
-            .apply("Verify", ParDo.of(new VerifyFn(lsh.threshold())))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(),
-                KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of())))
-            .apply("Nearest", Combine.perKey(NearDedup::nearer));
+    return KeyedPCollectionTuple.of(SHINGLES, shingles)
+        .and(PROBES, probes)
+        .apply("JoinSmaller", CoGroupByKey.create())
+        .apply("Verify", ParDo.of(new VerifyFn(lsh.threshold())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(),
+            KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of())))
+        .apply("Nearest", Combine.perKey(NearDedup::nearer));
+  }
 
-    // Cluster: pointer jumping from each document to the one it points at, up to the survivor.
-    PCollection<KV<String, String>> survivors =
-        nearest
-            .apply("Pointers", MapElements
-                .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                .via((KV<String, KV<String, Double>> kv) -> KV.of(kv.getKey(), kv.getValue().getKey())))
-            .setCoder(pairCoder);
-    for (int round = 1; round <= JUMP_ROUNDS; round++) {
-      survivors = survivors.apply("Jump" + round, new Jump(round == JUMP_ROUNDS));
-    }
-
+  /** The documents joined with their survivor: kept when they have none, else refused. */
+  private static PCollectionTuple verdict(
+      PCollection<KV<String, Document>> keyed,
+      PCollection<KV<String, String>> survivors,
+      PCollection<KV<String, KV<String, Double>>> nearest) {
     PCollectionTuple verdict =
         KeyedPCollectionTuple.of(DOCUMENTS, keyed)
             .and(SURVIVOR, survivors)
@@ -220,41 +183,6 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
         out.get(BANDS).output(KV.of(band, keyed.getKey()));
       }
       out.get(SHINGLE_SETS).output(KV.of(keyed.getKey(), shingles));
-    }
-  }
-
-  /** Every pair among a bucket's smallest members, as (larger, smaller). */
-  static final class PairSmallestFn extends DoFn<KV<Long, List<String>>, KV<String, String>> {
-    @ProcessElement
-    public void process(@Element KV<Long, List<String>> bucket, OutputReceiver<KV<String, String>> out) {
-      List<String> members = bucket.getValue();
-      // Top.smallestPerKey lists them in ascending order.
-      for (int larger = 1; larger < members.size(); larger++) {
-        for (int smaller = 0; smaller < larger; smaller++) {
-          out.output(KV.of(members.get(larger), members.get(smaller)));
-        }
-      }
-    }
-  }
-
-  /** Pairs each member of a crowded bucket beyond its smallest ones with those. */
-  static final class PairCrowdedFn extends DoFn<KV<Long, String>, KV<String, String>> {
-    private final PCollectionView<Map<Long, List<String>>> crowded;
-
-    PairCrowdedFn(PCollectionView<Map<Long, List<String>>> crowded) {
-      this.crowded = crowded;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Long, String> member, ProcessContext context, OutputReceiver<KV<String, String>> out) {
-      List<String> smallest = context.sideInput(crowded).get(member.getKey());
-      if (smallest == null || smallest.contains(member.getValue())) {
-        return;
-      }
-      for (String other : smallest) {
-        out.output(KV.of(member.getValue(), other));
-      }
     }
   }
 
@@ -304,57 +232,6 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
     }
   }
 
-  /**
-   * One round of pointer jumping over (document, pointed-at) pairs: a document's pointer moves
-   * to where its target points, or stays when the target points nowhere (a survivor).
-   */
-  static final class Jump extends PTransform<PCollection<KV<String, String>>, PCollection<KV<String, String>>> {
-    private static final TupleTag<String> OWN = new TupleTag<>() {};
-    private static final TupleTag<String> POINTING = new TupleTag<>() {};
-    private final boolean last;
-
-    Jump(boolean last) {
-      this.last = last;
-    }
-
-    @Override
-    public PCollection<KV<String, String>> expand(PCollection<KV<String, String>> pointers) {
-      PCollection<KV<String, String>> byTarget =
-          pointers
-              .apply("ByTarget", MapElements
-                  .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                  .via((KV<String, String> kv) -> KV.of(kv.getValue(), kv.getKey())))
-              .setCoder(pointers.getCoder());
-      return KeyedPCollectionTuple.of(OWN, pointers)
-          .and(POINTING, byTarget)
-          .apply("Join", CoGroupByKey.create())
-          .apply("Move", ParDo.of(new MoveFn(last)))
-          .setCoder(pointers.getCoder());
-    }
-
-    static final class MoveFn extends DoFn<KV<String, CoGbkResult>, KV<String, String>> {
-      private final Counter longChains = Metrics.counter("trainset.near_dedup", "long_chains");
-      private final boolean last;
-
-      MoveFn(boolean last) {
-        this.last = last;
-      }
-
-      @ProcessElement
-      public void process(@Element KV<String, CoGbkResult> group, OutputReceiver<KV<String, String>> out) {
-        String target = group.getKey();
-        String onward = group.getValue().getOnly(OWN, null);
-        for (String document : group.getValue().getAll(POINTING)) {
-          if (onward != null && last) {
-            // After the last round this pointer may still not reach the survivor.
-            longChains.inc();
-          }
-          out.output(KV.of(document, onward != null ? onward : target));
-        }
-      }
-    }
-  }
-
   /** Keeps a document that points nowhere; refuses the others, naming their survivor. */
   static final class VerdictFn extends DoFn<KV<String, CoGbkResult>, Document> {
     @ProcessElement
@@ -370,36 +247,8 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
             + String.format(Locale.ROOT, "%.3f", nearest.getValue())
             + (nearest.getKey().equals(survivor) ? "" : " to " + describe(nearest.getKey()));
         out.get(Rejected.TAG).output(
-            Rejections.of(document, FilterQuality.STAGE, REASON, detail));
+            Rejections.of(document, Stage.QUALITY, Reason.NEAR_DUPLICATE, detail));
       }
     }
-  }
-
-  /** Shingle sets: a count, then the 32-bit hashes. Deterministic, as a grouping key's must be. */
-  static final class ShinglesCoder extends AtomicCoder<int[]> {
-    static final ShinglesCoder INSTANCE = new ShinglesCoder();
-
-    @Override
-    public void encode(int[] value, OutputStream out) throws IOException {
-      VarInt.encode(value.length, out);
-      DataOutputStream data = new DataOutputStream(out);
-      for (int hash : value) {
-        data.writeInt(hash);
-      }
-      data.flush();
-    }
-
-    @Override
-    public int[] decode(InputStream in) throws IOException {
-      int[] value = new int[VarInt.decodeInt(in)];
-      DataInputStream data = new DataInputStream(in);
-      for (int i = 0; i < value.length; i++) {
-        value[i] = data.readInt();
-      }
-      return value;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

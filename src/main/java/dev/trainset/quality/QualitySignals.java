@@ -2,6 +2,7 @@ package dev.trainset.quality;
 
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
+import dev.trainset.model.Reason;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ final class QualitySignals implements Serializable {
       double alphaWords) {}
 
   /** The verdict: the first signal out of bounds (reason and detail), or the combined score. */
-  record Verdict(@Nullable String reason, String detail, double score) {
+  record Verdict(@Nullable Reason reason, String detail, double score) {
     boolean passed() {
       return reason == null;
     }
@@ -157,34 +158,34 @@ final class QualitySignals implements Serializable {
 
   Verdict judge(Measured m) {
     if (m.words() < bounds.minWords()) {
-      return fail("too_few_words", m.words() + " words < min_words " + bounds.minWords());
+      return fail(Reason.TOO_FEW_WORDS, m.words() + " words < min_words " + bounds.minWords());
     }
     if (m.words() > bounds.maxWords()) {
-      return fail("too_many_words", m.words() + " words > max_words " + bounds.maxWords());
+      return fail(Reason.TOO_MANY_WORDS, m.words() + " words > max_words " + bounds.maxWords());
     }
     if (m.meanWordLength() < bounds.minMeanWordLength()
         || m.meanWordLength() > bounds.maxMeanWordLength()) {
-      return fail("mean_word_length", "mean word length " + round(m.meanWordLength())
+      return fail(Reason.MEAN_WORD_LENGTH, "mean word length " + round(m.meanWordLength())
           + " outside [" + bounds.minMeanWordLength() + ", " + bounds.maxMeanWordLength() + "]");
     }
     if (m.symbolRatio() > bounds.maxSymbolRatio()) {
-      return fail("symbol_ratio", "symbol ratio " + round(m.symbolRatio()) + " > max_symbol_ratio "
-          + bounds.maxSymbolRatio());
+      return fail(Reason.SYMBOL_RATIO, "symbol ratio " + round(m.symbolRatio())
+          + " > max_symbol_ratio " + bounds.maxSymbolRatio());
     }
     if (m.ellipsisLines() > bounds.maxEllipsisLines()) {
-      return fail("ellipsis_lines", "ellipsis lines " + round(m.ellipsisLines())
+      return fail(Reason.ELLIPSIS_LINES, "ellipsis lines " + round(m.ellipsisLines())
           + " > max_ellipsis_lines " + bounds.maxEllipsisLines());
     }
     if (m.duplicateLines() > bounds.maxDuplicateLines()) {
-      return fail("duplicate_lines", "duplicate lines " + round(m.duplicateLines())
+      return fail(Reason.DUPLICATE_LINES, "duplicate lines " + round(m.duplicateLines())
           + " > max_duplicate_lines " + bounds.maxDuplicateLines());
     }
     if (m.topBigramFraction() > bounds.maxTopBigramFraction()) {
-      return fail("repeated_ngrams", "top word pair fraction " + round(m.topBigramFraction())
+      return fail(Reason.REPEATED_NGRAMS, "top word pair fraction " + round(m.topBigramFraction())
           + " > max_top_bigram_fraction " + bounds.maxTopBigramFraction());
     }
     if (m.alphaWords() < bounds.minAlphaWords()) {
-      return fail("alpha_ratio", "words with a letter " + round(m.alphaWords())
+      return fail(Reason.ALPHA_RATIO, "words with a letter " + round(m.alphaWords())
           + " < min_alpha_words " + bounds.minAlphaWords());
     }
     return new Verdict(null, "", round(score(m)));
@@ -214,7 +215,7 @@ final class QualitySignals implements Serializable {
     return bound == 0 ? (value == 0 ? 1 : 0) : 1 - value / bound;
   }
 
-  private static Verdict fail(String reason, String detail) {
+  private static Verdict fail(Reason reason, String detail) {
     return new Verdict(reason, detail, 0);
   }
 

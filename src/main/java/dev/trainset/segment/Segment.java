@@ -10,8 +10,10 @@ import dev.trainset.model.Document;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
 import dev.trainset.model.FieldPath;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Stage;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +43,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * gave.
  */
 public final class Segment extends PTransform<PCollection<Document>, PCollectionTuple> {
-  public static final String STAGE = "segment";
-
   /** The examples cut from the documents. */
   public static final TupleTag<Example> EXAMPLES = new TupleTag<Example>("examples") {};
 
@@ -101,19 +101,19 @@ public final class Segment extends PTransform<PCollection<Document>, PCollection
    *
    * @param blocks each block an example, or the reason it is not one
    */
-  record Cut(List<Block> blocks, String reason, String detail) {
-    static Cut refused(String reason, String detail) {
+  record Cut(List<Block> blocks, @Nullable Reason reason, String detail) {
+    static Cut refused(Reason reason, String detail) {
       return new Cut(List.of(), reason, detail);
     }
   }
 
   /** One block of a document: the example cut from it, else why there is none. */
-  record Block(@Nullable Example example, String reason, String detail) {
+  record Block(@Nullable Example example, @Nullable Reason reason, String detail) {
     static Block of(Example example) {
-      return new Block(example, "", "");
+      return new Block(example, null, "");
     }
 
-    static Block refused(String reason, String detail) {
+    static Block refused(Reason reason, String detail) {
       return new Block(null, reason, detail);
     }
   }
@@ -129,7 +129,7 @@ public final class Segment extends PTransform<PCollection<Document>, PCollection
     public Cut cut(Document document) {
       FieldMapping.Mapped mapped = mapping.map(document);
       return mapped.ok()
-          ? new Cut(List.of(Block.of(mapped.example())), "", "")
+          ? new Cut(List.of(Block.of(mapped.example())), null, "")
           : Cut.refused(mapped.reason(), mapped.detail());
     }
   }
@@ -151,7 +151,8 @@ public final class Segment extends PTransform<PCollection<Document>, PCollection
     public void process(@Element Document document, MultiOutputReceiver out) {
       Cut cut = cutter.cut(document);
       if (cut.blocks().isEmpty()) {
-        out.get(Rejected.TAG).output(Rejections.of(document, STAGE, cut.reason(), cut.detail()));
+        out.get(Rejected.TAG)
+            .output(Rejections.of(document, Stage.SEGMENT, cut.reason(), cut.detail()));
         return;
       }
       Map<String, JsonNode> metadata = new LinkedHashMap<>();
@@ -173,8 +174,8 @@ public final class Segment extends PTransform<PCollection<Document>, PCollection
       for (int index = 0; index < cut.blocks().size(); index++) {
         Block block = cut.blocks().get(index);
         if (block.example() == null) {
-          out.get(Rejected.TAG).output(Rejections.counted(new Rejected(segmentId(document, index),
-              STAGE, block.reason(), block.detail(), document.fields())));
+          out.get(Rejected.TAG).output(Rejections.of(segmentId(document, index),
+              Stage.SEGMENT, block.reason(), block.detail(), document.fields()));
           continue;
         }
         Map<String, JsonNode> own = metadata;

@@ -1,5 +1,12 @@
 package dev.trainset.segment;
 
+import static dev.trainset.model.Reason.INSTRUCTION_TOO_SHORT;
+import static dev.trainset.model.Reason.NO_ASSISTANT_TURN;
+import static dev.trainset.model.Reason.NO_SEGMENTS;
+import static dev.trainset.model.Reason.NO_USER_TURN;
+import static dev.trainset.model.Reason.OUTPUT_TOO_SHORT;
+import static dev.trainset.model.Reason.SEGMENT_INCOMPLETE;
+
 import dev.trainset.fields.FieldMapping;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;
@@ -38,12 +45,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * its user and assistant text. A document that is neither is refused {@code no_segments}.
  */
 final class TextSegmenter implements Segment.Cutter {
-  static final String SEGMENT_INCOMPLETE = "segment_incomplete";
-  static final String INSTRUCTION_TOO_SHORT = "instruction_too_short";
-  static final String OUTPUT_TOO_SHORT = "output_too_short";
-  static final String NO_ASSISTANT_TURN = "no_assistant_turn";
-  static final String NO_USER_TURN = "no_user_turn";
-  static final String NO_SEGMENTS = "no_segments";
   private static final String SYSTEM = "system";
   private static final int QUOTED_CHARS = 40;
 
@@ -95,11 +96,11 @@ final class TextSegmenter implements Segment.Cutter {
     String text = mapped.example().text();
     List<Match> asked = matches(instructions, text);
     if (!asked.isEmpty()) {
-      return new Segment.Cut(blocks(document, text, asked), "", "");
+      return new Segment.Cut(blocks(document, text, asked), null, "");
     }
     Segment.Block transcript = transcript(document, text);
     return transcript != null
-        ? new Segment.Cut(List.of(transcript), "", "")
+        ? new Segment.Cut(List.of(transcript), null, "")
         : Segment.Cut.refused(NO_SEGMENTS, "no instruction pattern matched and no line starts"
             + " with a turn prefix");
   }

@@ -9,8 +9,10 @@ import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
+import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
+import dev.trainset.model.Stage;
 import dev.trainset.model.Timestamps;
 import java.time.Instant;
 import java.util.Optional;
@@ -43,8 +45,6 @@ import org.apache.beam.sdk.values.TupleTagList;
  * length factor of each example's own output.
  */
 public final class ComputeWeights extends PTransform<PCollection<Document>, PCollectionTuple> {
-  public static final String STAGE = "weights";
-
   /** The weighted documents. */
   public static final TupleTag<Document> WEIGHTED = new TupleTag<Document>("weighted") {};
 
@@ -137,7 +137,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
         if (value != null) {
           Double number = FieldPath.number(value);
           if (number == null) {
-            reject(out, document, "bad_weight",
+            reject(out, document, Reason.BAD_WEIGHT,
                 "'" + weights.field() + "' is '" + value.asText() + "', not a number");
             return;
           }
@@ -157,7 +157,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
         if (value != null) {
           Optional<Instant> time = Timestamps.parse(value);
           if (time.isEmpty()) {
-            reject(out, document, "bad_timestamp", "'" + decay.field() + "' is '"
+            reject(out, document, Reason.BAD_TIMESTAMP, "'" + decay.field() + "' is '"
                 + value.asText() + "'; expected an ISO-8601 date or date-time, or epoch seconds"
                 + " or milliseconds");
             return;
@@ -171,7 +171,7 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
       boolean lengthToCome = weights.byLength() && lengthPerExample;
       double largest = lengthToCome ? weight * MAX_LENGTH_FACTOR : weight;
       if (!Double.isFinite(largest) || weight < 0) {
-        reject(out, document, "bad_weight", "weight " + largest + " = explicit " + explicit
+        reject(out, document, Reason.BAD_WEIGHT, "weight " + largest + " = explicit " + explicit
             + " x length " + (lengthToCome ? "(at most) " + MAX_LENGTH_FACTOR : length)
             + " x freshness " + freshness
             + (strategy == null ? "" : " x " + weights.strategy() + " " + custom)
@@ -182,8 +182,8 @@ public final class ComputeWeights extends PTransform<PCollection<Document>, PCol
     }
 
     private static void reject(
-        MultiOutputReceiver out, Document document, String reason, String detail) {
-      out.get(Rejected.TAG).output(Rejections.of(document, STAGE, reason, detail));
+        MultiOutputReceiver out, Document document, Reason reason, String detail) {
+      out.get(Rejected.TAG).output(Rejections.of(document, Stage.WEIGHTS, reason, detail));
     }
   }
 

@@ -3,6 +3,8 @@ package dev.trainset.quality;
 import static dev.trainset.testing.Fixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trainset.model.Reason;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Each heuristic signal on a text made to cross exactly that bound, with the default bounds. */
@@ -14,8 +16,13 @@ class QualitySignalsTest {
     return signals.judge(QualitySignals.measure(text, text));
   }
 
+  /** A refusal for the reason labelled {@code reason} in output, e.g. {@code too_few_words}. */
   private static QualitySignals.Verdict refused(String reason, String detail) {
-    return new QualitySignals.Verdict(reason, detail, 0);
+    Reason labelled = Arrays.stream(Reason.values())
+        .filter(candidate -> candidate.label().equals(reason))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no reason labelled " + reason));
+    return new QualitySignals.Verdict(labelled, detail, 0);
   }
 
   @Test
