@@ -1,6 +1,7 @@
 package dev.trainset;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.finish.FinishRun;
 import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Document;
 import dev.trainset.model.Example;
@@ -37,9 +38,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * into {@code _tally/} for the report.
  */
 public final class TrainsetPipeline {
-  /** The tally folder under the output directory; the driver turns it into stats.json. */
-  public static final String TALLY = "_tally";
-
   /** What the built graph fixed that the report needs. */
   public record Built(Instant freshnessReference) {}
 
@@ -93,14 +91,15 @@ public final class TrainsetPipeline {
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
-        .apply("Tally", RunTally.into(directory + "/" + TALLY, rejected).withWeightsOf(examples));
+        .apply("Tally", RunTally.into(directory + "/" + FinishRun.TALLY, rejected)
+            .withWeightsOf(examples));
     examples
         .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
         .apply("LeakageLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((String line) -> KV.of("leakage", line)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("WriteLeakage", JsonLines.to(directory + "/" + TALLY));
+        .apply("WriteLeakage", JsonLines.to(directory + "/" + FinishRun.TALLY));
     return new Built(computeWeights.reference());
   }
 

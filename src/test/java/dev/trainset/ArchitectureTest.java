@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package layering README's code map describes, held against the compiled main classes:
  * {@code model} at the bottom, then {@code config}, {@code fields} and {@code formats}, the six
- * stage packages, {@code report}, and the command line and the graph in {@code dev.trainset}.
+ * stage packages, {@code report}, {@code finish} (what follows the pipeline: reports, side files,
+ * publishing), and the command line and the graph in {@code dev.trainset}.
  */
 class ArchitectureTest {
   private static final String[] STAGES = {
@@ -40,7 +41,7 @@ class ArchitectureTest {
             "dev.trainset", "dev.trainset.config..", "dev.trainset.fields..",
             "dev.trainset.formats..", "dev.trainset.report..", "dev.trainset.read..",
             "dev.trainset.quality..", "dev.trainset.weights..", "dev.trainset.segment..",
-            "dev.trainset.split..", "dev.trainset.write..")
+            "dev.trainset.split..", "dev.trainset.write..", "dev.trainset.finish..")
         .check(classes);
   }
 
@@ -49,14 +50,29 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.trainset.config..")
         .should().dependOnClassesThat().resideInAnyPackage(concat(STAGES,
             "dev.trainset", "dev.trainset.formats..", "dev.trainset.fields..",
-            "dev.trainset.report.."))
+            "dev.trainset.report..", "dev.trainset.finish.."))
         .check(classes);
   }
 
   @Test
   void stagesDoNotImportTheReportOrTheCommandLine() {
     noClasses().that().resideInAnyPackage(STAGES)
-        .should().dependOnClassesThat().resideInAnyPackage("dev.trainset.report..", "dev.trainset")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.trainset.report..", "dev.trainset.finish..", "dev.trainset")
+        .check(classes);
+  }
+
+  @Test
+  void reportKnowsNeitherFinishingNorTheCommandLine() {
+    noClasses().that().resideInAPackage("dev.trainset.report..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.trainset.finish..", "dev.trainset")
+        .check(classes);
+  }
+
+  @Test
+  void finishingKnowsNeitherTheCommandLineNorTheGraph() {
+    noClasses().that().resideInAPackage("dev.trainset.finish..")
+        .should().dependOnClassesThat().resideInAPackage("dev.trainset")
         .check(classes);
   }
 
@@ -64,7 +80,7 @@ class ArchitectureTest {
   void formatsKnowNoStage() {
     noClasses().that().resideInAPackage("dev.trainset.formats..")
         .should().dependOnClassesThat().resideInAnyPackage(concat(STAGES,
-            "dev.trainset", "dev.trainset.report.."))
+            "dev.trainset", "dev.trainset.report..", "dev.trainset.finish.."))
         .check(classes);
   }
 

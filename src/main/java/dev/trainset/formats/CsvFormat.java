@@ -31,7 +31,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * readers of these files are programs.
  */
 public final class CsvFormat implements OutputFormat {
-  public static final String NAME = "csv";
+  static final String NAME = "csv";
   static final String LINE_END = "\r\n";
 
   private final ExampleTable table;

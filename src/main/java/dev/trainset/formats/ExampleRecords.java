@@ -28,11 +28,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * HuggingFace {@code datasets} has no feature type for a map.
  */
 public final class ExampleRecords implements Serializable {
-  public static final String PARQUET = "parquet";
-  public static final String HUGGINGFACE = "huggingface";
+  static final String PARQUET = "parquet";
+  static final String HUGGINGFACE = "huggingface";
 
   /** The formats written as Parquet files rather than through {@link OutputFormat}. */
-  public static final List<String> FORMATS = List.of(PARQUET, HUGGINGFACE);
+  static final List<String> FORMATS = List.of(PARQUET, HUGGINGFACE);
 
   private final String format;
   private final ExampleTable table;

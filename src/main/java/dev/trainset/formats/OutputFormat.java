@@ -59,10 +59,26 @@ public interface OutputFormat extends Serializable {
     return null;
   }
 
-  /** Makes a format from the {@code output} section; found by ServiceLoader for custom formats. */
+  /**
+   * Makes a format from the {@code output} section; found by ServiceLoader for custom formats,
+   * which {@link Formats} describes from it.
+   */
   interface Provider {
     String name();
 
     OutputFormat create(PipelineSpec.Output output);
+
+    /** What the files hold: JSON lines unless the provider says one JSON array, or text. */
+    default FormatKind kind() {
+      return FormatKind.JSON_LINES;
+    }
+
+    /**
+     * Whether trainset may read the files back: it does with the {@link OutputFormat#fileCheck()}
+     * of the format {@link #create} makes, when it has one; false lists them as not checked.
+     */
+    default boolean canReadBack() {
+      return true;
+    }
   }
 }

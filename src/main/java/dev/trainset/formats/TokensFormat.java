@@ -39,7 +39,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * packs them, which one example alone cannot say.
  */
 public final class TokensFormat implements OutputFormat {
-  public static final String NAME = "tokens";
+  static final String NAME = "tokens";
 
   private static final Set<String> RECORD_KEYS = Set.of("index", "content");
   private static final Set<String> SEQUENCE_KEYS = Set.of("index", "content", "doc_details");

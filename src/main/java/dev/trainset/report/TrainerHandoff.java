@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.trainset.formats.FormatDescriptor;
+import dev.trainset.formats.Formats;
+import dev.trainset.formats.TrainerLayout;
 import dev.trainset.model.Json;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,9 +24,6 @@ import java.util.Set;
  * Compressed files are left out: neither trainer guesses a format from {@code .json.gz}.
  */
 public final class TrainerHandoff {
-  /** The formats LLaMA-Factory and Axolotl read, in the order the entries are written. */
-  static final List<String> FORMATS = List.of("alpaca", "sharegpt", "chatml", "openai");
-
   private static final YAMLMapper YAML =
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -33,6 +34,8 @@ public final class TrainerHandoff {
   private final String directory;
   /** Per format, per split, the published files (absolute paths), in shard order. */
   private final Map<String, Map<String, List<String>>> files = new LinkedHashMap<>();
+  /** How trainers read each format's records. */
+  private final Map<String, TrainerLayout> layouts = new LinkedHashMap<>();
 
   /** A hand-off for the export {@code name} published in {@code directory}. */
   public TrainerHandoff(String name, String directory) {
@@ -40,11 +43,16 @@ public final class TrainerHandoff {
     this.directory = directory;
   }
 
-  /** Adds the files of {@code format} (paths relative to the output folder, shards in order). */
+  /**
+   * Adds the files of {@code format} (paths relative to the output folder, shards in order), when
+   * trainers read the format (it has a {@link TrainerLayout}).
+   */
   public TrainerHandoff with(String format, List<String> relativePaths) {
-    if (!FORMATS.contains(format)) {
+    Optional<TrainerLayout> layout = Formats.find(format).flatMap(FormatDescriptor::trainerLayout);
+    if (layout.isEmpty()) {
       return this;
     }
+    layouts.put(format, layout.get());
     for (String path : relativePaths) {
       if (path.endsWith(".gz") || path.endsWith(".zst")) {
         continue;
@@ -79,15 +87,15 @@ public final class TrainerHandoff {
         String entryName = name + "_" + format + "_" + split + (paths.size() > 1 ? "_" + i : "");
         ObjectNode entry = info.putObject(entryName);
         entry.put("file_name", paths.get(i));
-        llamaFactoryColumns(format, entry);
+        llamaFactoryColumns(layouts.get(format), entry);
       }
     }));
     return OutputValidation.pretty(info);
   }
 
-  private static void llamaFactoryColumns(String format, ObjectNode entry) {
-    switch (format) {
-      case "alpaca" -> {
+  private static void llamaFactoryColumns(TrainerLayout layout, ObjectNode entry) {
+    switch (layout) {
+      case ALPACA -> {
         entry.put("formatting", "alpaca");
         ObjectNode columns = entry.putObject("columns");
         columns.put("prompt", "instruction");
@@ -96,13 +104,13 @@ public final class TrainerHandoff {
         columns.put("system", "system");
         columns.put("history", "history");
       }
-      case "sharegpt" -> {
+      case SHAREGPT -> {
         entry.put("formatting", "sharegpt");
         ObjectNode columns = entry.putObject("columns");
         columns.put("messages", "conversations");
         columns.put("system", "system");
       }
-      default -> {
+      case MESSAGES -> {
         entry.put("formatting", "sharegpt");
         entry.putObject("columns").put("messages", "messages");
         ObjectNode tags = entry.putObject("tags");
@@ -123,10 +131,11 @@ public final class TrainerHandoff {
     Map<String, List<String>> bySplit = files.getOrDefault(format, Map.of());
     ObjectNode config = Json.MAPPER.createObjectNode();
     if (bySplit.containsKey(trainSplit)) {
-      config.putArray("datasets").add(axolotlDataset(format, bySplit.get(trainSplit)));
+      config.putArray("datasets").add(axolotlDataset(layouts.get(format), bySplit.get(trainSplit)));
     }
     if (bySplit.containsKey(evalSplit)) {
-      config.putArray("test_datasets").add(axolotlDataset(format, bySplit.get(evalSplit)));
+      config.putArray("test_datasets")
+          .add(axolotlDataset(layouts.get(format), bySplit.get(evalSplit)));
     }
     try {
       return "# Axolotl datasets for " + name + " (" + format + "), written by trainset:"
@@ -136,7 +145,7 @@ public final class TrainerHandoff {
     }
   }
 
-  private static ObjectNode axolotlDataset(String format, List<String> paths) {
+  private static ObjectNode axolotlDataset(TrainerLayout layout, List<String> paths) {
     ObjectNode dataset = Json.MAPPER.createObjectNode();
     dataset.put("path", "json");
     dataset.put("ds_type", "json");
@@ -144,9 +153,9 @@ public final class TrainerHandoff {
     paths.forEach(dataFiles::add);
     // All files load as the datasets library's one "train" split; trainset's split is the files.
     dataset.put("split", "train");
-    switch (format) {
-      case "alpaca" -> dataset.put("type", "alpaca");
-      case "sharegpt" -> {
+    switch (layout) {
+      case ALPACA -> dataset.put("type", "alpaca");
+      case SHAREGPT -> {
         dataset.put("type", "chat_template");
         dataset.put("field_messages", "conversations");
         ObjectNode mapping = dataset.putObject("message_property_mappings");
@@ -156,7 +165,7 @@ public final class TrainerHandoff {
         roles.putArray("user").add("human");
         roles.putArray("assistant").add("gpt");
       }
-      default -> {
+      case MESSAGES -> {
         dataset.put("type", "chat_template");
         dataset.put("field_messages", "messages");
         ObjectNode mapping = dataset.putObject("message_property_mappings");

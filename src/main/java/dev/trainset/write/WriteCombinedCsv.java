@@ -1,6 +1,6 @@
 package dev.trainset.write;
 
-import dev.trainset.formats.CsvFormat;
+import dev.trainset.formats.OutputFormat;
 import dev.trainset.model.Example;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
@@ -21,17 +21,17 @@ import org.apache.beam.sdk.values.PDone;
 final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
   static final String FILE = "combined.csv";
 
-  private final CsvFormat csv;
+  private final OutputFormat csv;
   private final String directory;
   private final Compression compression;
 
-  private WriteCombinedCsv(CsvFormat csv, String directory, Compression compression) {
+  private WriteCombinedCsv(OutputFormat csv, String directory, Compression compression) {
     this.csv = csv;
     this.directory = directory;
     this.compression = compression;
   }
 
-  static WriteCombinedCsv to(CsvFormat csv, String directory, Compression compression) {
+  static WriteCombinedCsv to(OutputFormat csv, String directory, Compression compression) {
     return new WriteCombinedCsv(csv, directory, compression);
   }
 
@@ -45,7 +45,7 @@ final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
         .setCoder(StringUtf8Coder.of())
         .apply("Write", FileIO.<String>write()
             .via(new WriteFormats.FormatSink(csv))
-            .to(directory + "/" + CsvFormat.NAME)
+            .to(directory + "/" + csv.name())
             .withNumShards(1)
             .withCompression(compression)
             .withNaming((window, pane, shards, shard, how) -> FILE + how.getSuggestedSuffix()));
@@ -54,9 +54,9 @@ final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
 
   /** The example's csv row, when csv can represent it. */
   static final class RowFn extends DoFn<Example, String> {
-    private final CsvFormat csv;
+    private final OutputFormat csv;
 
-    RowFn(CsvFormat csv) {
+    RowFn(OutputFormat csv) {
       this.csv = csv;
     }
 

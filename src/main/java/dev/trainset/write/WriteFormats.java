@@ -3,12 +3,12 @@ package dev.trainset.write;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.config.FileCompression;
 import dev.trainset.config.PipelineSpec;
-import dev.trainset.formats.CsvFormat;
-import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
+import dev.trainset.formats.FormatDescriptor;
+import dev.trainset.formats.FormatKind;
 import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
-import dev.trainset.formats.TokensFormat;
+import dev.trainset.formats.SideFile;
 import dev.trainset.model.Example;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
@@ -97,16 +97,16 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
 
   @Override
   public PCollectionTuple expand(PCollection<Example> examples) {
-    boolean tabular = output.formats().stream()
-        .anyMatch(name -> name.equals(CsvFormat.NAME) || ExampleRecords.FORMATS.contains(name));
-    if (tabular && table == null) {
+    List<FormatDescriptor> descriptors =
+        output.formats().stream().map(Formats::descriptor).toList();
+    if (table == null && descriptors.stream().anyMatch(FormatDescriptor::needsTable)) {
       throw new IllegalArgumentException(
           "csv, parquet and huggingface need the table's columns: call withTable");
     }
     Map<String, OutputFormat> formats = new LinkedHashMap<>();
-    for (String name : output.formats()) {
-      if (!ExampleRecords.FORMATS.contains(name) && !TokensFormat.NAME.equals(name)) {
-        formats.put(name, Formats.create(name, output, table));
+    for (FormatDescriptor format : descriptors) {
+      if (format.kind().encodesEachExample()) {
+        formats.put(format.name(), format.create(output, table));
       }
     }
     PCollectionTuple encoded =
@@ -125,18 +125,20 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
         .withMaxRecordsPerFile(output.maxRecordsPerFile()));
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
-    if (formats.containsKey(CsvFormat.NAME)) {
-      examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
-          (CsvFormat) formats.get(CsvFormat.NAME), directory, compression(output.compression())));
+    for (FormatDescriptor format : descriptors) {
+      if (format.has(SideFile.COMBINED_CSV)) {
+        examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
+            formats.get(format.name()), directory, compression(output.compression())));
+      }
     }
-    if (output.formats().stream().anyMatch(ExampleRecords.FORMATS::contains)) {
+    if (descriptors.stream().anyMatch(format -> format.kind().parquet())) {
       PCollectionTuple parquet = examples.apply("WriteParquet", WriteParquet.to(output, table, directory));
       written = PCollectionList.of(written).and(parquet.get(WRITTEN))
           .apply("AllWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
           .apply("AllValidation", Flatten.pCollections());
     }
-    if (output.formats().contains(TokensFormat.NAME)) {
+    if (descriptors.stream().anyMatch(format -> format.kind() == FormatKind.INDEXED_TOKENS)) {
       PCollectionTuple tokens = examples.apply("WriteTokens", WriteTokens.to(output, directory));
       written = PCollectionList.of(written).and(tokens.get(WRITTEN))
           .apply("WithTokensWritten", Flatten.pCollections());

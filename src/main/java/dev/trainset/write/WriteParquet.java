@@ -4,6 +4,8 @@ import dev.trainset.config.ParquetCompression;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.formats.ExampleRecords;
 import dev.trainset.formats.ExampleTable;
+import dev.trainset.formats.FormatDescriptor;
+import dev.trainset.formats.Formats;
 import dev.trainset.model.Example;
 import java.util.List;
 import java.util.Map;
@@ -73,15 +75,16 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
     PCollectionList<KV<String, String>> written = PCollectionList.empty(examples.getPipeline());
     PCollectionList<KV<String, String>> invalid = PCollectionList.empty(examples.getPipeline());
     CompressionCodecName codec = codec(output.parquet().compression());
-    for (String format : output.formats()) {
-      if (!ExampleRecords.FORMATS.contains(format)) {
+    for (String name : output.formats()) {
+      FormatDescriptor descriptor = Formats.descriptor(name);
+      if (!descriptor.kind().parquet()) {
         continue;
       }
-      ExampleRecords records = ExampleRecords.of(format, table);
+      String format = descriptor.name();
+      ExampleRecords records = descriptor.records(table);
       String schemaJson = records.schema().toString();
-      List<String> partitionBy =
-          ExampleRecords.PARQUET.equals(format) ? output.partitionBy() : List.of();
-      String prefix = ExampleRecords.PARQUET.equals(format) ? format + "/" : format + "/data/";
+      List<String> partitionBy = descriptor.partitioned() ? output.partitionBy() : List.of();
+      String prefix = descriptor.dataFolder() + "/";
       PCollectionTuple rows =
           examples.apply(
               "ToRecords-" + format,

@@ -84,7 +84,7 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     PCollection<KV<String, String>> written = content
         .apply("Destinations", Keys.create())
         .apply("CountDestinations", Count.perElement())
-        .apply("Selected", ParDo.of(new SelectedFn(start, end)))
+        .apply("Selected", ParDo.of(new SelectedFn(format.name(), start, end)))
         .setCoder(pairs);
     return PCollectionTuple.of(WriteFormats.WRITTEN, written)
         .and(WriteFormats.VALIDATION, tokenized.get(WriteFormats.VALIDATION));
@@ -104,13 +104,13 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     public void process(@Element Example example, MultiOutputReceiver out) {
       String problem = format.unrepresentable(example);
       if (problem != null) {
-        Metrics.counter("trainset.invalid", TokensFormat.NAME).inc();
-        out.get(WriteFormats.VALIDATION).output(KV.of(TokensFormat.NAME,
-            WriteFormats.invalidLine(TokensFormat.NAME, example, problem)));
+        Metrics.counter("trainset.invalid", format.name()).inc();
+        out.get(WriteFormats.VALIDATION).output(KV.of(format.name(),
+            WriteFormats.invalidLine(format.name(), example, problem)));
         return;
       }
       String place = WriteFormats.partitionFolders(example, partitionBy) + example.split();
-      out.get(CONTENT).output(KV.of(TokensFormat.NAME + "/" + place,
+      out.get(CONTENT).output(KV.of(format.name() + "/" + place,
           KV.of(WriteFormats.sortKey(example), format.encode(example))));
     }
   }
@@ -120,10 +120,12 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
    * [0, n)} the index range keeps: what the run counts as written.
    */
   static final class SelectedFn extends DoFn<KV<String, Long>, KV<String, String>> {
+    private final String format;
     private final long start;
     private final long end;
 
-    SelectedFn(long start, long end) {
+    SelectedFn(String format, long start, long end) {
+      this.format = format;
       this.start = start;
       this.end = end;
     }
@@ -132,7 +134,7 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     public void process(@Element KV<String, Long> destination, OutputReceiver<KV<String, String>> out) {
       String split = destination.getKey().substring(destination.getKey().lastIndexOf('/') + 1);
       for (long i = OrderedShards.selected(0, destination.getValue(), start, end); i > 0; i--) {
-        out.output(KV.of(TokensFormat.NAME, split));
+        out.output(KV.of(format, split));
       }
     }
   }

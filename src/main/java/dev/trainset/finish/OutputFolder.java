@@ -1,9 +1,11 @@
-package dev.trainset;
+package dev.trainset.finish;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,13 +20,14 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * The output directory of a run. The pipeline writes into a staging folder inside it; only when
  * the run succeeded are the staged folders published over the previous ones, so a failed run
  * leaves the last good output as it was. Works on any Beam filesystem.
  */
-final class OutputFolder {
+public final class OutputFolder {
   private final String directory;
   private final String staging;
 
@@ -34,27 +37,27 @@ final class OutputFolder {
   }
 
   /** The folder {@code dir}, with a staging folder named after {@code runId}. */
-  static OutputFolder of(String dir, String runId) {
+  public static OutputFolder of(String dir, String runId) {
     String absolute = FileSystems.matchNewResource(dir, true).toString();
     String base = absolute.endsWith("/") ? absolute.substring(0, absolute.length() - 1) : absolute;
     return new OutputFolder(base, base + "/.staging-" + runId);
   }
 
-  String directory() {
+  public String directory() {
     return directory;
   }
 
-  String staging() {
+  public String staging() {
     return staging;
   }
 
   /** The files staged under {@code sub}, with their sizes; none if it does not exist. */
-  List<MatchResult.Metadata> staged(String sub) {
+  public List<MatchResult.Metadata> staged(String sub) {
     return match(staging + "/" + sub + "/**");
   }
 
   /** Every line of every file staged under {@code sub}. */
-  List<String> stagedLines(String sub) {
+  public List<String> stagedLines(String sub) {
     List<String> lines = new ArrayList<>();
     for (MatchResult.Metadata file : staged(sub)) {
       try (BufferedReader reader =
@@ -70,8 +73,18 @@ final class OutputFolder {
     return lines;
   }
 
+  /** Writes {@code text} as the staged file {@code path} (relative to the staging folder). */
+  public void writeStaged(String path, String text) throws IOException {
+    writeText(staging + "/" + path, text);
+  }
+
+  /** Writes {@code text} as the published file {@code path}, after {@link #publish}. */
+  public void writePublished(String path, String text) throws IOException {
+    writeText(directory + "/" + path, text);
+  }
+
   /** Removes a staged folder that is not part of the output (the tally). */
-  void dropStaged(String sub) throws IOException {
+  public void dropStaged(String sub) throws IOException {
     delete(staged(sub));
   }
 
@@ -79,7 +92,7 @@ final class OutputFolder {
    * Replaces {@code subs} of the output directory with their staged versions and removes the
    * staging folder. A sub that was not staged is removed too: it holds nothing of this run.
    */
-  void publish(List<String> subs) throws IOException {
+  public void publish(List<String> subs) throws IOException {
     for (String sub : subs) {
       delete(match(directory + "/" + sub + "/**"));
     }
@@ -95,7 +108,7 @@ final class OutputFolder {
   }
 
   /** Throws the staging folder away, after a failed run. */
-  void discard() {
+  public void discard() {
     try {
       delete(match(staging + "/**"));
       removeLocalFolders();
@@ -117,6 +130,16 @@ final class OutputFolder {
       for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
+    }
+  }
+
+  private static void writeText(String path, String text) throws IOException {
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    try (Writer writer =
+        new OutputStreamWriter(
+            Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT)),
+            StandardCharsets.UTF_8)) {
+      writer.write(text);
     }
   }
 

@@ -1,0 +1,204 @@
+package dev.trainset;
+
+import dev.trainset.config.ConfigException;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.config.SpecLoader;
+import dev.trainset.finish.FinishRun;
+import dev.trainset.finish.OutputFolder;
+import dev.trainset.model.LocalProgress;
+import dev.trainset.report.ProgressLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * {@code trainset --pipeline=FILE [overrides] [Beam options]}: reads the pipeline file with the
+ * overrides, launches the graph (on embedded Flink unless {@code --runner} says otherwise) into a
+ * staging folder and waits for it, has {@link FinishRun} write the reports and publish, prints
+ * the summary, then runs {@code output.on_complete}.
+ */
+final class RunCommand {
+  private static final long PROGRESS_MILLIS = 5_000;
+
+  private RunCommand() {}
+
+  /** Runs the pipeline the arguments describe; returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    List<String> sets = new ArrayList<>();
+    List<String> beamArgs = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith(Trainset.SET)) {
+        sets.add(arg.substring(Trainset.SET.length()));
+      } else {
+        beamArgs.add(arg);
+      }
+    }
+    TrainsetOptions options;
+    PipelineSpec spec;
+    try {
+      PipelineOptionsFactory.register(TrainsetOptions.class);
+      options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+          .withValidation()
+          .as(TrainsetOptions.class);
+      if (beamArgs.stream().noneMatch(arg -> arg.startsWith("--runner="))) {
+        useEmbeddedFlink(options);
+      }
+      FileSystems.setDefaultPipelineOptions(options);
+      spec = SpecLoader.load(pipelineFile(options.getPipeline()),
+          new SpecLoader.Overrides(orEmpty(options.getInput()), options.getOutputDir(),
+              orEmpty(options.getFormats()), sets),
+          Plugins.INSTANCE);
+      spec = withAbsoluteInputs(spec);
+      checkInputsExist(spec.input().paths());
+    } catch (ConfigException e) {
+      err.println("trainset: configuration error: " + e.getMessage());
+      return Trainset.CONFIG_ERROR;
+    } catch (IllegalArgumentException e) {
+      // Beam's own options parser: an unknown or malformed --option.
+      err.println("trainset: configuration error: command line: " + e.getMessage());
+      return Trainset.CONFIG_ERROR;
+    }
+    return execute(options, spec, out, err);
+  }
+
+  private static int execute(
+      TrainsetOptions options, PipelineSpec spec, PrintStream out, PrintStream err) {
+    long start = System.currentTimeMillis();
+    String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
+    try {
+      Pipeline pipeline = Pipeline.create(options);
+      TrainsetPipeline.Built built = TrainsetPipeline.build(pipeline, spec, folder.staging());
+      LocalProgress.reset();
+      // A progress line for a person at a terminal; logs and CI get only the summary.
+      Thread progress = err == System.err && stderrIsTerminal()
+          ? ProgressLine.report(err, PROGRESS_MILLIS) : null;
+      PipelineResult.State state;
+      try {
+        state = pipeline.run().waitUntilFinish();
+      } finally {
+        if (progress != null) {
+          progress.interrupt();
+          progress.join();
+        }
+      }
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the pipeline ended " + state);
+      }
+      String runner = options.getRunner().getSimpleName();
+      FinishRun.Finished finished = FinishRun.finish(spec, folder,
+          new FinishRun.Launch(runner, start, built.freshnessReference()));
+      out.printf("trainset: %s: %s in %.1f s on %s -> %s%n", spec.name(), finished.summary(),
+          (System.currentTimeMillis() - start) / 1000.0, runner, finished.directory());
+      if (finished.problems() > 0) {
+        err.printf("trainset: the written files have %d problems; see %s/_report/validation.json%n",
+            finished.problems(), finished.directory());
+      }
+      if (!spec.output().onComplete().isEmpty()) {
+        return OnComplete.run(spec.output().onComplete(), folder, finished.statsJson(), err);
+      }
+      return Trainset.OK;
+    } catch (Exception e) {
+      folder.discard();
+      err.println("trainset: the pipeline failed: " + rootMessage(e));
+      return Trainset.FAILED;
+    }
+  }
+
+  /**
+   * With no {@code --runner}, the fastest embedded runner: Flink in this JVM, one slot per core,
+   * without the defensive copies the DirectRunner makes (measured in runners/README.md).
+   */
+  private static void useEmbeddedFlink(TrainsetOptions options) {
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    flink.setRunner(FlinkRunner.class);
+    if (flink.getFlinkMaster() == null || flink.getFlinkMaster().equals("[auto]")) {
+      flink.setFlinkMaster("[local]");
+    }
+    if (flink.getParallelism() == null || flink.getParallelism() <= 0) {
+      flink.setParallelism(Runtime.getRuntime().availableProcessors());
+    }
+    flink.setFasterCopy(true);
+  }
+
+  private static String pipelineFile(String path) {
+    if (path == null || path.isEmpty()) {
+      return "";
+    }
+    try {
+      ResourceId file = FileSystems.matchSingleFileSpec(path).resourceId();
+      try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("--pipeline", "cannot read '" + path + "': " + rootMessage(e));
+    }
+  }
+
+  /**
+   * Relative local input globs, resolved against this process's working directory as the
+   * output directory is (see {@link OutputFolder}). The workers of a cluster run in another
+   * directory: there a relative glob would match nothing, or other files than the ones checked
+   * here.
+   */
+  private static PipelineSpec withAbsoluteInputs(PipelineSpec spec) {
+    PipelineSpec.Input input = spec.input();
+    List<String> paths = input.paths().stream().map(Trainset::absoluteIfLocal).toList();
+    return new PipelineSpec(spec.name(),
+        new PipelineSpec.Input(paths, input.format(), input.idField(), input.kafka()),
+        spec.fields(), spec.segment(), spec.quality(), spec.weights(), spec.split(), spec.output());
+  }
+
+  private static void checkInputsExist(List<String> globs) {
+    for (String glob : globs) {
+      try {
+        MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
+        if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+          throw new ConfigException("input.paths", "'" + glob + "' matches no file");
+        }
+      } catch (IOException e) {
+        throw new ConfigException("input.paths", "cannot list '" + glob + "': " + e.getMessage());
+      }
+    }
+  }
+
+  /** Whether stderr is a terminal: where Linux says so, else whether the JVM has a console. */
+  private static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Paths.get("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+}
