@@ -1,9 +1,8 @@
 package dev.trainset;
 
 import dev.trainset.config.Registries;
-import dev.trainset.formats.ExampleRecords;
+import dev.trainset.formats.FormatDescriptor;
 import dev.trainset.formats.Formats;
-import dev.trainset.formats.TokensFormat;
 import dev.trainset.weights.WeightStrategy;
 import java.util.List;
 
@@ -35,11 +34,11 @@ public final class Plugins implements Registries {
 
   @Override
   public boolean needsHubSplitNames(String format) {
-    return ExampleRecords.HUGGINGFACE.equals(format);
+    return Formats.find(format).map(FormatDescriptor::needsHubSplitNames).orElse(false);
   }
 
   @Override
   public boolean selectsByIndex(String format) {
-    return TokensFormat.NAME.equals(format);
+    return Formats.find(format).map(FormatDescriptor::selectsByIndex).orElse(false);
   }
 }
