@@ -3,9 +3,6 @@ package dev.trainset.fields;
 import static dev.trainset.model.Reason.BAD_FIELD;
 import static dev.trainset.model.Reason.MISSING_FIELD;
 
-import dev.trainset.weights.ComputeWeights;
-import dev.trainset.segment.Segment;
-import dev.trainset.quality.FilterQuality;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;

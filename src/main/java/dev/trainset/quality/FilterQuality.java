@@ -1,6 +1,5 @@
 package dev.trainset.quality;
 
-import dev.trainset.segment.Segment;
 import dev.trainset.model.Rejections;
 import dev.trainset.fields.FieldMapping;
 import com.fasterxml.jackson.databind.JsonNode;

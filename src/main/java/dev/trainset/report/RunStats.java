@@ -16,8 +16,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The numbers of one run, read from the tally the pipeline wrote, as {@code stats.json} (SPEC
- * section 7) and the one-line summary.
+ * The numbers of one run, read from the tally the pipeline wrote, as {@code stats.json} (README,
+ * "What a run writes") and the one-line summary.
  */
 public final class RunStats {
   /** Files and bytes one format wrote, from listing its folder. */
@@ -137,7 +137,7 @@ public final class RunStats {
     return pretty(stats);
   }
 
-  /** {@code stats.json}, keys in SPEC order. */
+  /** {@code stats.json}, keys in the order README lists them. */
   public String toJson(
       String name, String runner, long durationMs, Map<String, FormatFiles> files) {
     ObjectNode stats = Json.MAPPER.createObjectNode();

@@ -1,6 +1,5 @@
 package dev.trainset.weights;
 
-import dev.trainset.segment.Segment;
 import dev.trainset.config.Normalization;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;

@@ -8,9 +8,9 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 
 /**
- * Names output files {@code <prefix>-SSSSS-of-NNNNN<ext>[.gz|.zst]}, as SPEC section 4 lays
- * them out; a prefix may hold folders ({@code jsonl/train}). Files of a window of unbounded input
- * also carry the window's bounds, so windows never overwrite each other.
+ * Names output files {@code <prefix>-SSSSS-of-NNNNN<ext>[.gz|.zst]}, as README's "What a run
+ * writes" lays them out; a prefix may hold folders ({@code jsonl/train}). Files of a window of
+ * unbounded input also carry the window's bounds, so windows never overwrite each other.
  */
 final class ShardNaming implements FileIO.Write.FileNaming {
   /** Shards per window when the input is unbounded and the runner cannot choose. */
