@@ -7,6 +7,7 @@ import dev.trainset.finish.FinishRun;
 import dev.trainset.finish.OutputFolder;
 import dev.trainset.model.LocalProgress;
 import dev.trainset.report.ProgressLine;
+import dev.trainset.report.RunStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -30,9 +31,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * {@code trainset --pipeline=FILE [overrides] [Beam options]}: reads the pipeline file with the
- * overrides, launches the graph (on embedded Flink unless {@code --runner} says otherwise) into a
- * staging folder and waits for it, has {@link FinishRun} write the reports and publish, prints
- * the summary, then runs {@code output.on_complete}.
+ * overrides and launches the graph (on embedded Flink unless {@code --runner} says otherwise),
+ * which finishes the run itself ({@link FinishRun}: reports, manifest, publish, {@code
+ * _SUCCESS}). A detached launch returns once the job is submitted; an attached one waits, prints
+ * the summary read from stats.json, then runs {@code output.on_complete}.
  */
 final class RunCommand {
   private static final long PROGRESS_MILLIS = 5_000;
@@ -66,6 +68,7 @@ final class RunCommand {
               orEmpty(options.getFormats()), sets),
           Plugins.INSTANCE);
       spec = withAbsoluteInputs(spec);
+      Launching.check(options, spec);
       checkInputsExist(spec.input().paths());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());
@@ -84,16 +87,26 @@ final class RunCommand {
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
+    String runner = options.getRunner().getSimpleName();
+    boolean detached = Launching.detached(options);
     try {
       Pipeline pipeline = Pipeline.create(options);
-      TrainsetPipeline.Built built = TrainsetPipeline.build(pipeline, spec, folder.staging());
+      TrainsetPipeline.build(pipeline, spec, folder, runner, start);
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
-      Thread progress = err == System.err && stderrIsTerminal()
+      Thread progress = !detached && err == System.err && stderrIsTerminal()
           ? ProgressLine.report(err, PROGRESS_MILLIS) : null;
       PipelineResult.State state;
       try {
-        state = pipeline.run().waitUntilFinish();
+        PipelineResult result = pipeline.run();
+        if (detached) {
+          // The graph finishes the run itself: nothing is left for this process to do.
+          out.printf("trainset: %s: submitted %s on %s; the output is complete when %s/%s"
+                  + " exists%n", spec.name(), Launching.jobName(result, options), runner,
+              folder.directory(), OutputFolder.SUCCESS);
+          return Trainset.OK;
+        }
+        state = result.waitUntilFinish();
       } finally {
         if (progress != null) {
           progress.interrupt();
@@ -103,21 +116,25 @@ final class RunCommand {
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended " + state);
       }
-      String runner = options.getRunner().getSimpleName();
-      FinishRun.Finished finished = FinishRun.finish(spec, folder,
-          new FinishRun.Launch(runner, start, built.freshnessReference()));
-      out.printf("trainset: %s: %s in %.1f s on %s -> %s%n", spec.name(), finished.summary(),
-          (System.currentTimeMillis() - start) / 1000.0, runner, finished.directory());
-      if (finished.problems() > 0) {
-        err.printf("trainset: the written files have %d problems; see %s/_report/validation.json%n",
-            finished.problems(), finished.directory());
+      String statsJson = folder.readPublished(FinishRun.STATS);
+      long problems = FinishRun.problemsOf(folder.readPublished(FinishRun.VALIDATION));
+      out.printf("trainset: %s: %s in %.1f s on %s -> %s%n", spec.name(),
+          RunStats.summaryOf(statsJson), (System.currentTimeMillis() - start) / 1000.0, runner,
+          folder.directory());
+      if (problems > 0) {
+        err.printf("trainset: the written files have %d problems; see %s/%s%n",
+            problems, folder.directory(), FinishRun.VALIDATION);
       }
       if (!spec.output().onComplete().isEmpty()) {
-        return OnComplete.run(spec.output().onComplete(), folder, finished.statsJson(), err);
+        return OnComplete.run(spec.output().onComplete(), folder, statsJson, err);
       }
       return Trainset.OK;
     } catch (Exception e) {
-      folder.discard();
+      // Publishing removes _SUCCESS first: while it is there, nothing of this run was published
+      // and its staging folder can go; otherwise the next run removes what is left.
+      if (folder.hasSuccess()) {
+        folder.discard();
+      }
       err.println("trainset: the pipeline failed: " + rootMessage(e));
       return Trainset.FAILED;
     }

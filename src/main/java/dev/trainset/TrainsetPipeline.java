@@ -2,6 +2,7 @@ package dev.trainset;
 
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.finish.FinishRun;
+import dev.trainset.finish.OutputFolder;
 import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Document;
 import dev.trainset.model.Example;
@@ -35,7 +36,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
  * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
  * rejections flattened into {@code _rejected/} and the run's counts and the splits' leakage check
- * into {@code _tally/} for the report.
+ * into {@code _tally/}; then FinishRun, which reads every written file back, writes the reports
+ * and publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
  */
 public final class TrainsetPipeline {
   /** What the built graph fixed that the report needs. */
@@ -43,8 +45,14 @@ public final class TrainsetPipeline {
 
   private TrainsetPipeline() {}
 
-  /** Adds the graph for {@code spec} to {@code pipeline}, writing under {@code directory}. */
-  public static Built build(Pipeline pipeline, PipelineSpec spec, String directory) {
+  /**
+   * Adds the graph for {@code spec} to {@code pipeline}: the stages write into the staging folder
+   * of {@code folder}, and the finishing steps read every file back, write the reports and
+   * publish, {@code _SUCCESS} last. {@code runner} and {@code startMillis} go into stats.json.
+   */
+  public static Built build(Pipeline pipeline, PipelineSpec spec, OutputFolder folder,
+      String runner, long startMillis) {
+    String directory = folder.staging();
     PCollectionTuple read = pipeline.apply("ReadDocuments", ReadDocuments.from(spec.input()));
     PCollectionTuple filtered =
         read.get(ReadDocuments.DOCUMENTS)
@@ -76,7 +84,7 @@ public final class TrainsetPipeline {
             .and(segmented.get(Rejected.TAG))
             .apply("AllRejected", Flatten.pCollections())
             .setCoder(RejectedCoder.of());
-    rejected
+    PCollection<String> rejectedFiles = rejected
         .apply("RejectedLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((Rejected r) -> KV.of("rejected", r.toJson())))
@@ -84,7 +92,8 @@ public final class TrainsetPipeline {
         .apply("WriteRejected", JsonLines.to(directory + "/_rejected"));
 
     PCollection<Document> documents = read.get(ReadDocuments.DOCUMENTS);
-    PCollectionList.of(documents.apply("TallyRead", RunTally.<Document>each("records_read")))
+    PCollection<String> tallyFiles =
+        PCollectionList.of(documents.apply("TallyRead", RunTally.<Document>each("records_read")))
         .and(read.get(Rejected.TAG).apply("TallyUnreadable", RunTally.<Rejected>each("records_read")))
         .and(rejected.apply("TallyRejected", RunTally.rejections()))
         .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy())))
@@ -93,14 +102,23 @@ public final class TrainsetPipeline {
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
         .apply("Tally", RunTally.into(directory + "/" + FinishRun.TALLY, rejected)
             .withWeightsOf(examples));
-    examples
+    PCollection<String> leakageFiles = examples
         .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
         .apply("LeakageLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((String line) -> KV.of("leakage", line)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("WriteLeakage", JsonLines.to(directory + "/" + FinishRun.TALLY));
-    return new Built(computeWeights.reference());
+
+    Built built = new Built(computeWeights.reference());
+    PCollectionList.of(written.get(WriteFormats.FILES))
+        .and(rejectedFiles)
+        .and(tallyFiles)
+        .and(leakageFiles)
+        .apply("AllFiles", Flatten.pCollections())
+        .apply("FinishRun", FinishRun.of(spec, folder,
+            new FinishRun.Launch(runner, startMillis, built.freshnessReference())));
+    return built;
   }
 
   /** Record fields the stages after Segment look up: stratum, group and partition keys. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.services.dataflow.model.DataflowPackage;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
+import dev.trainset.finish.OutputFolder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,11 +55,16 @@ class DataflowTranslationTest {
    * then the writes beside them. A stage added to the graph (FinishRun) is one more entry here.
    */
   private static final List<String> STEPS = List.of("ReadDocuments", "FilterQuality",
-      "ComputeWeights", "Segment", "StratifiedSplit", "WriteFormats", "WriteRejected", "Tally");
+      "ComputeWeights", "Segment", "StratifiedSplit", "WriteFormats", "WriteRejected", "Tally",
+      "FinishRun");
+
+  /** The run's staging folder, which FinishRun publishes into the output directory. */
+  private static final String STAGING = OUTPUT + "/.staging-" + "translated";
 
   /** Steps that write, and the folder under the output directory each writes to. */
   private static final Map<String, String> WRITES =
-      Map.of("WriteRejected", OUTPUT + "/_rejected", "Tally", OUTPUT + "/_tally");
+      Map.of("WriteRejected", STAGING + "/_rejected", "Tally", STAGING + "/_tally",
+          "FinishRun", STAGING);
 
   // Held: java.util.logging keeps loggers weakly, and the translator logs a line per step.
   private static final Logger DATAFLOW_LOG = Logger.getLogger("org.apache.beam.runners.dataflow");
@@ -101,8 +107,8 @@ class DataflowTranslationTest {
             List.of()),
         Plugins.INSTANCE);
     Pipeline pipeline = Pipeline.create(options);
-    // The command line writes into a staging folder under the output directory: same graph.
-    TrainsetPipeline.build(pipeline, spec, spec.output().dir());
+    TrainsetPipeline.build(pipeline, spec, OutputFolder.of(spec.output().dir(), "translated"),
+        "DataflowRunner", 0);
     result = pipeline.run();
     job = new ObjectMapper().readTree(jobFile.toFile());
   }

@@ -2,35 +2,56 @@ package dev.trainset.finish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Json;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * What follows the pipeline of a run: turns the staged output into the reports and side files
- * README.md's "What a run writes" lists (stats.json from the tally, validation.json from reading
- * every file back, the data dictionary, the dataset card, openai's metadata.json, the trainer
- * hand-off), then publishes the staged folders. Each step is a function of the spec and the
- * staged files, so that it can run where the files are.
+ * The last steps of the graph, which finish a run where its files are, so that no launcher has to
+ * wait for the job: every written file is read back on a worker ({@link ReadBackFn}: size,
+ * SHA-256, records, what its format's reader finds); once all are, one step turns the staged
+ * output into the reports and side files README's "What a run writes" lists (stats.json from the
+ * tally, validation.json, the data dictionary, the dataset card, openai's metadata.json, the
+ * trainer hand-off, {@code _report/manifest.json}), then publishes the staged folders, {@code
+ * _SUCCESS} last. Its input is the path of every file the writes made; it outputs stats.json.
  */
-public final class FinishRun {
+public final class FinishRun extends PTransform<PCollection<String>, PCollection<String>> {
   /** The folder under the staging folder the pipeline leaves its tally in, for stats.json. */
   public static final String TALLY = "_tally";
+
+  /** stats.json, in the output folder. */
+  public static final String STATS = "_report/stats.json";
+
+  /** validation.json, in the output folder. */
+  public static final String VALIDATION = "_report/validation.json";
 
   /** The folders a run publishes besides one per format. */
   private static final List<String> SIDE_FOLDERS = List.of("_rejected", "_validation", "_report");
 
   /**
-   * What the launcher knows of the run: the runner's name, when the run started (for {@code
-   * duration_ms}), and the instant freshness was measured against (fixed when the graph was built).
+   * What the launcher knew when it built the graph: the runner's name, when the run started (for
+   * {@code duration_ms}), and the instant freshness was measured against.
    */
-  public record Launch(String runner, long startMillis, Instant freshnessReference) {}
+  public record Launch(String runner, long startMillis, Instant freshnessReference)
+      implements Serializable {}
 
   /**
    * A finished run: the summary of its counts, its stats.json, the problems the read-back found,
@@ -38,14 +59,62 @@ public final class FinishRun {
    */
   public record Finished(String summary, String statsJson, int problems, String directory) {}
 
-  private FinishRun() {}
+  private final PipelineSpec spec;
+  private final OutputFolder folder;
+  private final Launch launch;
+
+  private FinishRun(PipelineSpec spec, OutputFolder folder, Launch launch) {
+    this.spec = spec;
+    this.folder = folder;
+    this.launch = launch;
+  }
+
+  /** Finishes the run of {@code spec} staged in {@code folder}. */
+  public static FinishRun of(PipelineSpec spec, OutputFolder folder, Launch launch) {
+    return new FinishRun(spec, folder, launch);
+  }
+
+  @Override
+  public PCollection<String> expand(PCollection<String> files) {
+    PCollectionView<List<FileFacts>> facts = files
+        .apply("ReadBack", ParDo.of(new ReadBackFn(spec.output(), folder.staging())))
+        .setCoder(SerializableCoder.of(FileFacts.class))
+        .apply("AllFiles", View.asList());
+    // One element, so the step runs once, after every file was read back (its side input).
+    return files.getPipeline()
+        .apply("Run", Create.of(folder.staging()))
+        .apply("Publish", ParDo.of(new FinishFn(spec, folder, launch, facts)).withSideInputs(facts))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  /** Writes the reports and side files, then publishes; outputs stats.json. */
+  static final class FinishFn extends DoFn<String, String> {
+    private final PipelineSpec spec;
+    private final OutputFolder folder;
+    private final Launch launch;
+    private final PCollectionView<List<FileFacts>> facts;
+
+    FinishFn(PipelineSpec spec, OutputFolder folder, Launch launch,
+        PCollectionView<List<FileFacts>> facts) {
+      this.spec = spec;
+      this.folder = folder;
+      this.launch = launch;
+      this.facts = facts;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) throws IOException {
+      context.output(finish(spec, folder, launch, context.sideInput(facts)).statsJson());
+    }
+  }
 
   /**
    * Writes the reports and side files of the run of {@code spec} staged in {@code folder}, then
-   * publishes it.
+   * publishes it; {@code written} are the facts of the files the writes made.
    */
-  public static Finished finish(PipelineSpec spec, OutputFolder folder, Launch launch)
-      throws IOException {
+  public static Finished finish(PipelineSpec spec, OutputFolder folder, Launch launch,
+      List<FileFacts> written) throws IOException {
+    List<FileFacts> facts = written.stream().sorted(Comparator.comparing(FileFacts::path)).toList();
     List<String> tally = folder.stagedLines(TALLY);
     RunStats stats = stats(spec, tally, launch.freshnessReference());
     folder.dropStaged(TALLY);
@@ -53,14 +122,40 @@ public final class FinishRun {
     Map<String, RunStats.FormatFiles> files = formatFiles(spec, folder);
     JsonNode splitChecks = SplitChecks.from(
         tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats);
-    int problems = ReadBackReport.write(spec, folder, stats, splitChecks);
+    int problems = ReadBackReport.write(spec, folder, stats, splitChecks, facts);
     String statsJson = stats.toJson(spec.name(), launch.runner(),
         System.currentTimeMillis() - launch.startMillis(), files);
-    folder.writeStaged("_report/stats.json", statsJson);
+    folder.writeStaged(STATS, statsJson);
+    folder.writeStaged(Manifest.PATH, Manifest.of(folder, facts));
     List<String> published = new ArrayList<>(spec.output().formats());
     published.addAll(SIDE_FOLDERS);
     folder.publish(published);
     return new Finished(stats.summary(), statsJson, problems, folder.directory());
+  }
+
+  /**
+   * As the graph finishes, for a staging folder made by hand (tests): every staged file but the
+   * tally is read back here.
+   */
+  static Finished finish(PipelineSpec spec, OutputFolder folder, Launch launch)
+      throws IOException {
+    List<FileFacts> facts = new ArrayList<>();
+    for (MatchResult.Metadata file : folder.stagedFiles()) {
+      String path = file.resourceId().toString();
+      if (!path.startsWith(folder.staging() + "/" + TALLY + "/")) {
+        facts.add(ReadBackFn.read(spec.output(), folder.staging(), path));
+      }
+    }
+    return finish(spec, folder, launch, facts);
+  }
+
+  /** The problems reading the files back found, from validation.json. */
+  public static long problemsOf(String validationJson) throws IOException {
+    long problems = 0;
+    for (JsonNode format : Json.MAPPER.readTree(validationJson).get("formats")) {
+      problems += format.path("problems").asLong(0);
+    }
+    return problems;
   }
 
   /** The run's numbers from its tally lines, in the order of the spec's splits and formats. */

@@ -2,8 +2,10 @@ package dev.trainset.finish;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -13,7 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -24,23 +29,45 @@ import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * The output directory of a run. The pipeline writes into a staging folder inside it; only when
- * the run succeeded are the staged folders published over the previous ones, so a failed run
- * leaves the last good output as it was. Works on any Beam filesystem.
+ * the run succeeded are the staged files published over the previous ones, {@code _SUCCESS}
+ * last, so a failed run leaves the last good output as it was. Works on any Beam filesystem.
  */
-public final class OutputFolder {
-  private final String directory;
-  private final String staging;
+public final class OutputFolder implements Serializable {
+  /** Written last into a published folder: the run is complete. */
+  public static final String SUCCESS = "_SUCCESS";
 
-  private OutputFolder(String directory, String staging) {
+  private static final String STAGING_PREFIX = ".staging-";
+
+  private final String directory;
+  private final String runId;
+
+  private OutputFolder(String directory, String runId) {
     this.directory = directory;
-    this.staging = staging;
+    this.runId = runId;
   }
 
-  /** The folder {@code dir}, with a staging folder named after {@code runId}. */
+  /**
+   * The folder {@code dir}, with a staging folder named after {@code runId}; run ids that sort
+   * later belong to later runs.
+   */
   public static OutputFolder of(String dir, String runId) {
     String absolute = FileSystems.matchNewResource(dir, true).toString();
     String base = absolute.endsWith("/") ? absolute.substring(0, absolute.length() - 1) : absolute;
-    return new OutputFolder(base, base + "/.staging-" + runId);
+    return new OutputFolder(base, runId);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** {@code path} (a full path under the staging folder) relative to it. */
+  String relative(String path) {
+    return path.startsWith(staging() + "/") ? path.substring(staging().length() + 1) : path;
+  }
+
+  /** Every file staged so far. */
+  List<MatchResult.Metadata> stagedFiles() {
+    return match(staging() + "/**");
   }
 
   public String directory() {
@@ -48,12 +75,12 @@ public final class OutputFolder {
   }
 
   public String staging() {
-    return staging;
+    return directory + "/" + STAGING_PREFIX + runId;
   }
 
   /** The files staged under {@code sub}, with their sizes; none if it does not exist. */
   public List<MatchResult.Metadata> staged(String sub) {
-    return match(staging + "/" + sub + "/**");
+    return match(staging() + "/" + sub + "/**");
   }
 
   /** Every line of every file staged under {@code sub}. */
@@ -75,12 +102,27 @@ public final class OutputFolder {
 
   /** Writes {@code text} as the staged file {@code path} (relative to the staging folder). */
   public void writeStaged(String path, String text) throws IOException {
-    writeText(staging + "/" + path, text);
+    writeText(staging() + "/" + path, text);
   }
 
-  /** Writes {@code text} as the published file {@code path}, after {@link #publish}. */
+  /**
+   * Rewrites the published file {@code path} with {@code text}, after {@link #publish} (the exit
+   * code of on_complete into stats.json), and its entry in manifest.json to match.
+   */
   public void writePublished(String path, String text) throws IOException {
     writeText(directory + "/" + path, text);
+    String manifest = directory + "/" + Manifest.PATH;
+    writeText(manifest, Manifest.amended(readText(manifest), path, text));
+  }
+
+  /** The text of the published file {@code path}. */
+  public String readPublished(String path) throws IOException {
+    return readText(directory + "/" + path);
+  }
+
+  /** Whether the output directory holds a complete run: its {@code _SUCCESS}. */
+  public boolean hasSuccess() {
+    return !match(directory + "/" + SUCCESS).isEmpty();
   }
 
   /** Removes a staged folder that is not part of the output (the tally). */
@@ -89,40 +131,79 @@ public final class OutputFolder {
   }
 
   /**
-   * Replaces {@code subs} of the output directory with their staged versions and removes the
-   * staging folder. A sub that was not staged is removed too: it holds nothing of this run.
+   * Publishes the staged files over the output directory. Never loses both outputs: the old
+   * {@code _SUCCESS} goes first, so a half-replaced folder is never taken for a complete one; then
+   * every staged file moves to its place (replacing the old file of that name); then the files of
+   * {@code subs} this run did not write are deleted; {@code _SUCCESS} is written last. A failure
+   * midway leaves a folder without {@code _SUCCESS} and the rest of the staged files where they
+   * are. Staging folders of earlier runs that were killed are removed.
    */
   public void publish(List<String> subs) throws IOException {
-    for (String sub : subs) {
-      delete(match(directory + "/" + sub + "/**"));
-    }
+    delete(match(directory + "/" + SUCCESS));
+    List<MatchResult.Metadata> staged = stagedFiles();
+    Set<String> published = new HashSet<>();
     List<ResourceId> from = new ArrayList<>();
     List<ResourceId> to = new ArrayList<>();
-    for (MatchResult.Metadata file : match(staging + "/**")) {
-      String path = file.resourceId().toString();
+    for (MatchResult.Metadata file : staged) {
+      String path = relative(file.resourceId().toString());
+      published.add(path);
       from.add(file.resourceId());
-      to.add(FileSystems.matchNewResource(directory + path.substring(staging.length()), false));
+      to.add(FileSystems.matchNewResource(directory + "/" + path, false));
     }
-    FileSystems.rename(from, to, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-    removeLocalFolders();
+    try {
+      FileSystems.rename(from, to, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new IOException("publishing " + staged.size() + " files from " + staging() + " to "
+          + directory + " failed (" + e.getMessage() + "); " + directory + " has no " + SUCCESS
+          + " until a run publishes again", e);
+    }
+    List<MatchResult.Metadata> stale = new ArrayList<>();
+    for (String sub : subs) {
+      for (MatchResult.Metadata file : match(directory + "/" + sub + "/**")) {
+        String path = file.resourceId().toString().substring(directory.length() + 1);
+        if (!published.contains(path)) {
+          stale.add(file);
+        }
+      }
+    }
+    delete(stale);
+    removeLocalFolders(staging());
+    removeEarlierStaging();
+    writeText(directory + "/" + SUCCESS, "");
   }
 
-  /** Throws the staging folder away, after a failed run. */
+  /** Throws the staging folder away, after a run that failed before it published anything. */
   public void discard() {
     try {
-      delete(match(staging + "/**"));
-      removeLocalFolders();
+      delete(stagedFiles());
+      removeLocalFolders(staging());
     } catch (IOException | RuntimeException e) {
-      // A failed run is being reported already; a leftover staging folder is harmless.
+      // A failed run is being reported already; the next run removes the leftover.
+    }
+  }
+
+  /** What killed runs left: staging folders of runs that started before this one. */
+  private void removeEarlierStaging() throws IOException {
+    Set<String> earlier = new TreeSet<>();
+    for (MatchResult.Metadata file : match(directory + "/" + STAGING_PREFIX + "*/**")) {
+      String rest = file.resourceId().toString().substring(directory.length() + 1);
+      String folder = rest.substring(0, rest.indexOf('/'));
+      if (folder.substring(STAGING_PREFIX.length()).compareTo(runId) < 0) {
+        earlier.add(folder);
+        delete(List.of(file));
+      }
+    }
+    for (String folder : earlier) {
+      removeLocalFolders(directory + "/" + folder);
     }
   }
 
   /** Object stores have no folders; on a local disk the emptied staging tree must go. */
-  private void removeLocalFolders() throws IOException {
-    if (!"file".equals(FileSystems.matchNewResource(staging, true).getScheme())) {
+  private static void removeLocalFolders(String folder) throws IOException {
+    if (!"file".equals(FileSystems.matchNewResource(folder, true).getScheme())) {
       return;
     }
-    Path root = Paths.get(staging);
+    Path root = Paths.get(folder);
     if (!Files.exists(root)) {
       return;
     }
@@ -130,6 +211,13 @@ public final class OutputFolder {
       for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
+    }
+  }
+
+  private static String readText(String path) throws IOException {
+    ResourceId file = FileSystems.matchSingleFileSpec(path).resourceId();
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.trainset.formats.ReadBack;
 import dev.trainset.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The validator: reads files of a format back with the format's {@link FileCheck} (after
  * decompressing them as their name says), and sums what it found per format and per split. The
  * run checks every file it wrote and writes {@code _report/validation.json}; {@code trainset
- * validate} checks any files the same way. Works on any Beam filesystem, one file at a time.
+ * validate} checks any files the same way. Works on any Beam filesystem; a run reads each file
+ * where it is ({@link #checkFile}) and sums the results ({@link #combine}).
  */
 public final class OutputValidation {
   /** At most this many problems are listed per format in validation.json; all are counted. */
@@ -47,9 +49,25 @@ public final class OutputValidation {
     private final Map<String, Long> recordsBySplit = new LinkedHashMap<>();
     private final Map<String, Long> tokensBySplit = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private long problemCount;
 
     private FormatResult(@Nullable String notChecked) {
       this.notChecked = notChecked;
+    }
+
+    private void add(FileResult file) {
+      files++;
+      bytes += file.bytes();
+      records += file.records();
+      recordsBySplit.merge(file.split(), file.records(), Long::sum);
+      tokensBySplit.merge(file.split(), file.tokens(), Long::sum);
+      problems.addAll(file.problems());
+      problemCount += file.problemCount();
+    }
+
+    private void problem(String problem) {
+      problems.add(problem);
+      problemCount++;
     }
 
     public long files() {
@@ -70,9 +88,17 @@ public final class OutputValidation {
       return tokensBySplit;
     }
 
-    /** Every problem, as {@code file:line: problem}. */
+    /**
+     * The problems, as {@code file:line: problem}: every one from {@link #check}, the first
+     * {@link #MAX_LISTED} of each file from {@link #checkFile}.
+     */
     public List<String> problems() {
       return problems;
+    }
+
+    /** How many problems were found, listed or not. */
+    public long problemCount() {
+      return problemCount;
     }
 
     /** Why the files were not read back (a format trainset has no reader for), or null. */
@@ -84,8 +110,20 @@ public final class OutputValidation {
   private OutputValidation() {}
 
   /**
+   * What reading one file back found: its records and tokens, the split its name says, and its
+   * problems (each named {@code file:line: problem}; at most {@link #MAX_LISTED} kept, all
+   * counted). Made where the file is, on a worker; {@link #combine} sums them per format.
+   */
+  public record FileResult(String name, long bytes, long records, String split, long tokens,
+      List<String> problems, long problemCount) implements Serializable {
+    public FileResult {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
    * Reads back {@code files} of {@code format}; each problem names its file relative to {@code
-   * base} (the output folder), or as given when it lies elsewhere.
+   * base} (the output folder), or as given when it lies elsewhere. Every problem is listed.
    */
   public static FormatResult check(
       OutputFormat format, List<MatchResult.Metadata> files, String base) {
@@ -104,16 +142,44 @@ public final class OutputValidation {
       } catch (IOException | RuntimeException e) {
         readBack.problem(0, "cannot be read: " + e.getMessage());
       }
-      result.files++;
-      result.bytes += file.sizeBytes();
-      result.records += readBack.records();
-      String split = splitOf(file.resourceId());
-      result.recordsBySplit.merge(split, readBack.records(), Long::sum);
-      result.tokensBySplit.merge(split, readBack.tokens(), Long::sum);
-      for (ReadBack.Problem problem : readBack.problems()) {
-        result.problems.add(name + ":" + problem.line() + ": " + problem.what());
+      result.add(fileResult(name, file.sizeBytes(), splitOf(file.resourceId()), readBack,
+          Integer.MAX_VALUE));
+    }
+    return result;
+  }
+
+  /**
+   * Reads one file back with {@code check} from {@code in} (its decompressed bytes); {@code name}
+   * is how problems name it, {@code bytes} its size. Keeps the first {@link #MAX_LISTED}
+   * problems: validation.json lists no more per format.
+   */
+  public static FileResult checkFile(FileCheck check, InputStream in, String name, long bytes) {
+    ReadBack readBack = new ReadBack();
+    try {
+      check.check(in, readBack);
+    } catch (IOException | RuntimeException e) {
+      readBack.problem(0, "cannot be read: " + e.getMessage());
+    }
+    return fileResult(name, bytes, splitOf(name.substring(name.lastIndexOf('/') + 1)), readBack,
+        MAX_LISTED);
+  }
+
+  private static FileResult fileResult(
+      String name, long bytes, String split, ReadBack readBack, int listed) {
+    List<String> problems = new ArrayList<>();
+    for (ReadBack.Problem problem : readBack.problems()) {
+      if (problems.size() < listed) {
+        problems.add(name + ":" + problem.line() + ": " + problem.what());
       }
     }
+    return new FileResult(name, bytes, readBack.records(), split, readBack.tokens(), problems,
+        readBack.problems().size());
+  }
+
+  /** The files of one format read back, summed in the order given (sort them by name). */
+  public static FormatResult combine(List<FileResult> files) {
+    FormatResult result = new FormatResult(null);
+    files.forEach(result::add);
     return result;
   }
 
@@ -125,7 +191,7 @@ public final class OutputValidation {
   /** Compares what was read back with what the run counted (stats.json) for one format. */
   public static void expect(String format, FormatResult result, long written) {
     if (result.notChecked == null && result.records != written) {
-      result.problems.add(format + "/:0: " + result.records + " records read back; the run wrote "
+      result.problem(format + "/:0: " + result.records + " records read back; the run wrote "
           + written + " (stats.json)");
     }
   }
@@ -154,7 +220,7 @@ public final class OutputValidation {
       entry.put("bytes", result.bytes);
       ObjectNode splits = entry.putObject("splits");
       result.recordsBySplit.forEach(splits::put);
-      entry.put("problems", result.problems.size());
+      entry.put("problems", result.problemCount);
       ArrayNode listed = entry.putArray("first_problems");
       result.problems.stream().limit(MAX_LISTED).forEach(listed::add);
     });

@@ -189,14 +189,31 @@ public final class RunStats {
 
   /** {@code read 1000, exported 950 (train 760, ...), rejected 50 (duplicate 30, ...)}. */
   public String summary() {
+    return summary(recordsRead, examplesExported(), splits, recordsRejected(), rejectedByReason);
+  }
+
+  /** The {@link #summary} of a run from its stats.json, as a launcher prints it. */
+  public static String summaryOf(String statsJson) {
+    JsonNode stats = read(statsJson);
+    Map<String, Long> splits = new LinkedHashMap<>();
+    stats.get("splits").fields().forEachRemaining(e -> splits.put(e.getKey(), e.getValue().asLong()));
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    stats.get("rejected_by_reason").fields()
+        .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+    return summary(stats.get("records_read").asLong(), stats.get("examples_exported").asLong(),
+        splits, stats.get("records_rejected").asLong(), reasons);
+  }
+
+  private static String summary(long read, long exported, Map<String, Long> splits,
+      long rejected, Map<String, Long> reasons) {
     String perSplit = splits.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue())
         .collect(Collectors.joining(", "));
-    String perReason = rejectedByReason.entrySet().stream()
+    String perReason = reasons.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue())
         .collect(Collectors.joining(", "));
-    return "read " + recordsRead + ", exported " + examplesExported() + " (" + perSplit + ")"
-        + ", rejected " + recordsRejected() + (perReason.isEmpty() ? "" : " (" + perReason + ")");
+    return "read " + read + ", exported " + exported + " (" + perSplit + ")"
+        + ", rejected " + rejected + (perReason.isEmpty() ? "" : " (" + perReason + ")");
   }
 
   private static JsonNode read(String text) {

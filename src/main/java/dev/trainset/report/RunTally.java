@@ -23,7 +23,6 @@ import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -31,12 +30,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Counts what a run did, inside the pipeline, so the numbers of {@code stats.json} are exact on
  * every runner: each source is turned into tally keys ({@code [rejected, duplicate]}, {@code
  * [split, train]}, ...), the keys are counted, and the counts and the first 100 errors are written
- * as JSON lines for {@link RunStats} to read.
+ * as JSON lines for {@link RunStats} to read. Its output, the files it wrote, tells the finishing
+ * steps when the tally is complete.
  *
  * <p>Batch only: over unbounded input the counts would need a window, which the streaming
  * reports will bring.
  */
-public final class RunTally extends PTransform<PCollectionList<List<String>>, PDone> {
+public final class RunTally
+    extends PTransform<PCollectionList<List<String>>, PCollection<String>> {
   static final int MAX_ERRORS = 100;
 
   private final String directory;
@@ -63,8 +64,9 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
     return new RunTally(directory, rejected, exported);
   }
 
+  /** The full path of each tally file written. */
   @Override
-  public PDone expand(PCollectionList<List<String>> keys) {
+  public PCollection<String> expand(PCollectionList<List<String>> keys) {
     for (PCollection<List<String>> each : keys.getAll()) {
       if (each.isBounded() == PCollection.IsBounded.UNBOUNDED) {
         throw new IllegalArgumentException("RunTally counts bounded input only");
@@ -93,14 +95,13 @@ public final class RunTally extends PTransform<PCollectionList<List<String>>, PD
               .apply("MeanWeight", Mean.globally())
               .apply("MeanLines", ParDo.of(new MeanLinesFn())));
     }
-    lines
+    return lines
         .apply("Lines", Flatten.pCollections())
         .apply("Keyed", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via(line -> KV.of("tally", line)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("Write", JsonLines.to(directory));
-    return PDone.in(keys.getPipeline());
   }
 
   private static String countLine(KV<List<String>, Long> count) {

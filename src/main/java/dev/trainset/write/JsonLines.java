@@ -6,9 +6,9 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -17,7 +17,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * OrderedShards}, lines ordered by a hash of their text, so these files too are the same on every
  * runner.
  */
-public final class JsonLines extends PTransform<PCollection<KV<String, String>>, PDone> {
+public final class JsonLines extends PTransform<PCollection<KV<String, String>>, PCollection<String>> {
   private final String directory;
 
   private JsonLines(String directory) {
@@ -28,9 +28,10 @@ public final class JsonLines extends PTransform<PCollection<KV<String, String>>,
     return new JsonLines(directory);
   }
 
+  /** The full path of each file written. */
   @Override
-  public PDone expand(PCollection<KV<String, String>> lines) {
-    lines
+  public PCollection<String> expand(PCollection<KV<String, String>> lines) {
+    return lines
         .apply("SortKey", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
                 TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
@@ -39,7 +40,7 @@ public final class JsonLines extends PTransform<PCollection<KV<String, String>>,
         .setCoder(KvCoder.of(StringUtf8Coder.of(),
             KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
         .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-            prefix -> TextIO.sink(), prefix -> ".jsonl"));
-    return PDone.in(lines.getPipeline());
+            prefix -> TextIO.sink(), prefix -> ".jsonl"))
+        .apply("Files", Values.create());
   }
 }

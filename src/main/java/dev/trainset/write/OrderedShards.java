@@ -144,7 +144,7 @@ public final class OrderedShards<V>
         firstIndex, endIndex, indexed);
   }
 
-  /** For each file written, {@code KV<destination, file name>}. */
+  /** For each file written, {@code KV<destination, the file's full path>}. */
   @Override
   public PCollection<KV<String, String>> expand(PCollection<KV<String, KV<String, V>>> records) {
     if (records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
@@ -288,7 +288,7 @@ public final class OrderedShards<V>
             firstFile + part, spec.compression);
         write(spec.directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
             records.subList(from, to));
-        context.output(KV.of(destination, name));
+        context.output(KV.of(destination, spec.directory + "/" + name));
       }
     }
 

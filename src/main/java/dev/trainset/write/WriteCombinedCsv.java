@@ -8,8 +8,8 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 
 /**
  * Writes {@code <dir>/csv/combined.csv}: every split in one file, told apart by the {@code split}
@@ -18,7 +18,7 @@ import org.apache.beam.sdk.values.PDone;
  *
  * <p>Batch only: one file for all of unbounded input would never close.
  */
-final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
+final class WriteCombinedCsv extends PTransform<PCollection<Example>, PCollection<String>> {
   static final String FILE = "combined.csv";
 
   private final OutputFormat csv;
@@ -35,12 +35,13 @@ final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
     return new WriteCombinedCsv(csv, directory, compression);
   }
 
+  /** The full path of the file written. */
   @Override
-  public PDone expand(PCollection<Example> examples) {
+  public PCollection<String> expand(PCollection<Example> examples) {
     if (examples.isBounded() == PCollection.IsBounded.UNBOUNDED) {
       throw new IllegalArgumentException("combined.csv is written for bounded input only");
     }
-    examples
+    return examples
         .apply("Rows", ParDo.of(new RowFn(csv)))
         .setCoder(StringUtf8Coder.of())
         .apply("Write", FileIO.<String>write()
@@ -48,8 +49,9 @@ final class WriteCombinedCsv extends PTransform<PCollection<Example>, PDone> {
             .to(directory + "/" + csv.name())
             .withNumShards(1)
             .withCompression(compression)
-            .withNaming((window, pane, shards, shard, how) -> FILE + how.getSuggestedSuffix()));
-    return PDone.in(examples.getPipeline());
+            .withNaming((window, pane, shards, shard, how) -> FILE + how.getSuggestedSuffix()))
+        .getPerDestinationOutputFilenames()
+        .apply("File", Values.create());
   }
 
   /** The example's csv row, when csv can represent it. */

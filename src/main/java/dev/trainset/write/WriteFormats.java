@@ -33,6 +33,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -64,6 +65,13 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   /** Each example a format could not represent: {@code KV<format, JSON line>}. */
   public static final TupleTag<KV<String, String>> VALIDATION =
       new TupleTag<KV<String, String>>("validation") {};
+
+  /**
+   * The full path of every file this write made: data files, {@code _validation} files and side
+   * files such as csv's combined.csv. It is complete once every write is: the run's finishing
+   * steps wait on it.
+   */
+  public static final TupleTag<String> FILES = new TupleTag<String>("files") {};
 
   /** Where a partition value that is absent goes, as Hive names it. */
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
@@ -118,17 +126,19 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
     encoded.get(WRITTEN).setCoder(pairs);
     encoded.get(VALIDATION).setCoder(pairs);
-    encoded.get(ENCODED).apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-            dest -> new FormatSink(formats.get(formatOf(dest))),
-            dest -> formats.get(formatOf(dest)).extension())
-        .withCompression(compression(output.compression()))
-        .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+    PCollectionList<String> files = PCollectionList.of(encoded.get(ENCODED)
+        .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
+                dest -> new FormatSink(formats.get(formatOf(dest))),
+                dest -> formats.get(formatOf(dest)).extension())
+            .withCompression(compression(output.compression()))
+            .withMaxRecordsPerFile(output.maxRecordsPerFile()))
+        .apply("Files", Values.create()));
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
     for (FormatDescriptor format : descriptors) {
       if (format.has(SideFile.COMBINED_CSV)) {
-        examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
-            formats.get(format.name()), directory, compression(output.compression())));
+        files = files.and(examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
+            formats.get(format.name()), directory, compression(output.compression()))));
       }
     }
     if (descriptors.stream().anyMatch(format -> format.kind().parquet())) {
@@ -137,6 +147,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           .apply("AllWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
           .apply("AllValidation", Flatten.pCollections());
+      files = files.and(parquet.get(FILES));
     }
     if (descriptors.stream().anyMatch(format -> format.kind() == FormatKind.INDEXED_TOKENS)) {
       PCollectionTuple tokens = examples.apply("WriteTokens", WriteTokens.to(output, directory));
@@ -144,9 +155,11 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           .apply("WithTokensWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(tokens.get(VALIDATION))
           .apply("WithTokensValidation", Flatten.pCollections());
+      files = files.and(tokens.get(FILES));
     }
-    validation.apply("WriteValidation", JsonLines.to(directory + "/_validation"));
-    return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation);
+    files = files.and(validation.apply("WriteValidation", JsonLines.to(directory + "/_validation")));
+    return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation)
+        .and(FILES, files.apply("AllFiles", Flatten.pCollections()).setCoder(StringUtf8Coder.of()));
   }
 
   /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -74,6 +75,7 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
   public PCollectionTuple expand(PCollection<Example> examples) {
     PCollectionList<KV<String, String>> written = PCollectionList.empty(examples.getPipeline());
     PCollectionList<KV<String, String>> invalid = PCollectionList.empty(examples.getPipeline());
+    PCollectionList<String> files = PCollectionList.empty(examples.getPipeline());
     CompressionCodecName codec = codec(output.parquet().compression());
     for (String name : output.formats()) {
       FormatDescriptor descriptor = Formats.descriptor(name);
@@ -103,14 +105,16 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
               .withCompressionCodec(codec)
               .withConfiguration(HADOOP_CONFIG);
       // The same files, byte for byte, on every runner, as the text formats.
-      rows.get(RECORDS).apply("Write-" + format,
-          OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
-              .withMaxRecordsPerFile(output.maxRecordsPerFile()));
+      files = files.and(rows.get(RECORDS)
+          .apply("Write-" + format, OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
+              .withMaxRecordsPerFile(output.maxRecordsPerFile()))
+          .apply("Files-" + format, Values.create()));
       written = written.and(rows.get(WriteFormats.WRITTEN));
       invalid = invalid.and(rows.get(WriteFormats.VALIDATION));
     }
     return PCollectionTuple.of(WriteFormats.WRITTEN, written.apply("AllWritten", Flatten.pCollections()))
-        .and(WriteFormats.VALIDATION, invalid.apply("AllInvalid", Flatten.pCollections()));
+        .and(WriteFormats.VALIDATION, invalid.apply("AllInvalid", Flatten.pCollections()))
+        .and(WriteFormats.FILES, files.apply("AllFiles", Flatten.pCollections()));
   }
 
   /** Turns each example into its row and destination, or says why the format cannot hold it. */

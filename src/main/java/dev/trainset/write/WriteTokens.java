@@ -21,6 +21,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -75,19 +76,21 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     tokenized.get(WriteFormats.VALIDATION).setCoder(pairs);
     long start = output.select().start();
     long end = output.select().endOrMax();
-    content.apply("Write", OrderedShards.<String>toIndexed(directory, StringUtf8Coder.of(),
+    PCollection<String> files = content.apply("Write", OrderedShards.<String>toIndexed(directory, StringUtf8Coder.of(),
             (destination, firstIndex) -> new TokensSink(format, firstIndex),
             destination -> format.extension())
         .withCompression(WriteFormats.compression(output.compression()))
         .withMaxRecordsPerFile(output.maxRecordsPerFile())
-        .withIndexRange(start, end));
+        .withIndexRange(start, end))
+        .apply("Files", Values.create());
     PCollection<KV<String, String>> written = content
         .apply("Destinations", Keys.create())
         .apply("CountDestinations", Count.perElement())
         .apply("Selected", ParDo.of(new SelectedFn(format.name(), start, end)))
         .setCoder(pairs);
     return PCollectionTuple.of(WriteFormats.WRITTEN, written)
-        .and(WriteFormats.VALIDATION, tokenized.get(WriteFormats.VALIDATION));
+        .and(WriteFormats.VALIDATION, tokenized.get(WriteFormats.VALIDATION))
+        .and(WriteFormats.FILES, files);
   }
 
   /** Each example's content array and destination, or why it has no tokens. */

@@ -49,8 +49,10 @@ class FinishRunTest {
     assertEquals(0, finished.problems());
     assertEquals(out.toString(), finished.directory());
     assertEquals(List.of(
+            "_SUCCESS",
             "_report/axolotl/openai.yaml",
             "_report/llama_factory/dataset_info.json",
+            "_report/manifest.json",
             "_report/stats.json",
             "_report/validation.json",
             "csv/data_dictionary.md",
@@ -68,6 +70,90 @@ class FinishRunTest {
         .get("examples").asLong());
     assertTrue(Files.readString(out.resolve("_report/axolotl/openai.yaml"))
         .contains(out.resolve("openai/train-00000-of-00001.jsonl").toString()));
+  }
+
+  @Test
+  void theManifestListsEveryPublishedFileWithItsSizeRecordsAndHash() throws Exception {
+    Path out = work.resolve("manifest");
+    PipelineSpec spec = Fixtures.spec("name: demo\n"
+        + "split: {ratios: {train: 1.0}}\n"
+        + "output: {dir: " + out + ", formats: [openai]}\n");
+    OutputFolder folder = OutputFolder.of(out.toString(), "run2");
+    Path staging = Path.of(folder.staging());
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"),
+        "{\"key\":[\"records_read\"],\"count\":2}\n"
+            + "{\"key\":[\"split\",\"train\"],\"count\":2}\n"
+            + "{\"key\":[\"format\",\"openai\",\"records\"],\"count\":2}\n");
+    write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE + OPENAI_LINE);
+    write(staging.resolve("_rejected/rejected-00000-of-00001.jsonl"), "{\"id\":\"a\"}\n");
+
+    FinishRun.finish(spec, folder,
+        new FinishRun.Launch("DirectRunner", System.currentTimeMillis(), Instant.EPOCH));
+
+    JsonNode manifest = Json.MAPPER.readTree(out.resolve("_report/manifest.json").toFile());
+    assertEquals("run2", manifest.get("run").asText());
+    List<String> listed = new java.util.ArrayList<>();
+    for (JsonNode file : manifest.get("files")) {
+      String path = file.get("path").asText();
+      listed.add(path);
+      byte[] bytes = Files.readAllBytes(out.resolve(path));
+      assertEquals(bytes.length, file.get("bytes").asLong(), path);
+      assertEquals(java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(bytes)),
+          file.get("sha256").asText(), path);
+    }
+    List<String> expected = new java.util.ArrayList<>(filesUnder(out));
+    expected.removeAll(List.of("_SUCCESS", "_report/manifest.json"));
+    assertEquals(expected, listed);
+    assertEquals(2, recordsOf(manifest, "openai/train-00000-of-00001.jsonl").asLong());
+    assertEquals(1, recordsOf(manifest, "_rejected/rejected-00000-of-00001.jsonl").asLong());
+    assertTrue(recordsOf(manifest, "_report/stats.json").isNull());
+  }
+
+  @Test
+  void publishingReplacesTheOldRunAndRemovesWhatAKilledRunLeft() throws Exception {
+    Path out = work.resolve("republish");
+    PipelineSpec spec = Fixtures.spec("name: demo\n"
+        + "split: {ratios: {train: 1.0}}\n"
+        + "output: {dir: " + out + ", formats: [openai]}\n");
+    // The previous run: a file this run does not write, and a killed run's staging folder.
+    write(out.resolve("openai/old-00000-of-00001.jsonl"), OPENAI_LINE);
+    write(out.resolve("_SUCCESS"), "");
+    write(out.resolve(".staging-run0/openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+    OutputFolder folder = OutputFolder.of(out.toString(), "run3");
+    Path staging = Path.of(folder.staging());
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"),
+        "{\"key\":[\"records_read\"],\"count\":1}\n"
+            + "{\"key\":[\"split\",\"train\"],\"count\":1}\n"
+            + "{\"key\":[\"format\",\"openai\",\"records\"],\"count\":1}\n");
+    write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+
+    FinishRun.finish(spec, folder,
+        new FinishRun.Launch("DirectRunner", System.currentTimeMillis(), Instant.EPOCH));
+
+    assertEquals(List.of(
+            "_SUCCESS",
+            "_report/axolotl/openai.yaml",
+            "_report/llama_factory/dataset_info.json",
+            "_report/manifest.json",
+            "_report/stats.json",
+            "_report/validation.json",
+            "openai/metadata.json",
+            "openai/train-00000-of-00001.jsonl"),
+        filesUnder(out));
+    try (Stream<Path> left = Files.list(out)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".staging"))
+          .toList());
+    }
+  }
+
+  private static JsonNode recordsOf(JsonNode manifest, String path) {
+    for (JsonNode file : manifest.get("files")) {
+      if (file.get("path").asText().equals(path)) {
+        return file.get("records");
+      }
+    }
+    throw new AssertionError(path + " is not in the manifest");
   }
 
   private static void write(Path file, String text) throws IOException {
