@@ -1,6 +1,7 @@
 package dev.trainset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,6 +158,56 @@ class EndToEndIT {
     }
     assertEquals(Files.readString(directOut.resolve("_report/validation.json")),
         Files.readString(flinkOut.resolve("_report/validation.json")));
+  }
+
+  @Test
+  void bothRunnersFinishTheRunInTheGraphWithAManifestAndSuccessLast() throws Exception {
+    for (Path out : List.of(flinkOut, directOut)) {
+      assertTrue(Files.exists(out.resolve("_SUCCESS")), out + "/_SUCCESS");
+      JsonNode manifest = Json.MAPPER.readTree(out.resolve("_report/manifest.json").toFile());
+      List<String> listed = new ArrayList<>();
+      for (JsonNode file : manifest.get("files")) {
+        String path = file.get("path").asText();
+        listed.add(path);
+        byte[] bytes = Files.readAllBytes(out.resolve(path));
+        assertEquals(bytes.length, file.get("bytes").asLong(), path);
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+            file.get("sha256").asText(), path);
+      }
+      List<String> present = new ArrayList<>();
+      for (Path file : filesOf(out)) {
+        present.add(out.relativize(file).toString());
+      }
+      present.removeAll(List.of("_SUCCESS", "_report/manifest.json"));
+      assertEquals(present, listed);
+      for (JsonNode file : manifest.get("files")) {
+        if (file.get("path").asText().startsWith("jsonl/")) {
+          assertEquals(Files.readAllLines(out.resolve(file.get("path").asText())).size(),
+              file.get("records").asLong());
+        }
+      }
+      try (Stream<Path> left = Files.list(out)) {
+        assertEquals(List.of(), left.map(path -> path.getFileName().toString())
+            .filter(name -> name.startsWith(".staging")).toList());
+      }
+    }
+  }
+
+  @Test
+  void aDetachedLaunchNeedsAClusterAndOnCompleteNeedsAnAttachedOne() throws Exception {
+    Path out = work.resolve("detached");
+    Run embedded = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + out,
+        "--attachedMode=false");
+    assertEquals(2, embedded.exit(), embedded.err());
+    assertTrue(embedded.err().contains("--attachedMode: value 'false' is not allowed"),
+        embedded.err());
+    Run onComplete = trainset("--pipeline=pipelines/quickstart.yaml", "--outputDir=" + out,
+        "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:1", "--attachedMode=false",
+        "--set=output.on_complete=[true]");
+    assertEquals(2, onComplete.exit(), onComplete.err());
+    assertTrue(onComplete.err().contains("output.on_complete: value '[true]' is not allowed"),
+        onComplete.err());
+    assertFalse(Files.exists(out));
   }
 
   @Test
