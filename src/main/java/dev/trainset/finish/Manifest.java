@@ -1,14 +1,11 @@
 package dev.trainset.finish;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,7 +56,7 @@ final class Manifest {
       }
       entry.put("sha256", file.sha256());
     }
-    return pretty(root);
+    return Json.pretty(root);
   }
 
   /** {@code manifest} with the entry of {@code path} changed to the file {@code text}. */
@@ -73,17 +70,9 @@ final class Manifest {
             HexFormat.of().formatHex(ReadBackFn.sha256().digest(bytes)));
       }
     }
-    return pretty(root);
+    return Json.pretty(root);
   }
 
-  private static String pretty(ObjectNode root) {
-    try {
-      return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** A side file the finishing step wrote itself: hashed here. */
   private static FileFacts hashed(String path, MatchResult.Metadata file) throws IOException {

@@ -1,7 +1,6 @@
 package dev.trainset.formats;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,11 +47,11 @@ public final class HuggingFaceCard {
       String name, ExampleRecords records, List<SplitFiles> splits) {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("README.md", readme(name, records, splits));
-    files.put("dataset_info.json", pretty(datasetInfo(name, records, splits)));
+    files.put("dataset_info.json", Json.pretty(datasetInfo(name, records, splits)));
     ObjectNode dict = Json.MAPPER.createObjectNode();
     ArrayNode names = dict.putArray("splits");
     splits.forEach(split -> names.add(split.split()));
-    files.put("dataset_dict.json", pretty(dict));
+    files.put("dataset_dict.json", Json.pretty(dict));
     return files;
   }
 
@@ -163,14 +162,6 @@ public final class HuggingFaceCard {
     };
   }
 
-  private static String pretty(ObjectNode node) {
-    try {
-      return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The rows of a Parquet file, from its footer, on any Beam filesystem. */
   public static long rowCount(ResourceId file) throws IOException {

@@ -3,6 +3,7 @@ package dev.trainset.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import java.io.IOException;
@@ -22,6 +23,16 @@ public final class Json {
   public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Indented JSON text of {@code node}, ending in a newline: how report files are written. */
+  public static String pretty(JsonNode node) {
+    try {
+      return MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node)
+          + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

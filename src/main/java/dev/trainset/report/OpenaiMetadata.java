@@ -43,7 +43,7 @@ public final class OpenaiMetadata {
     root.put("billed_tokens_per_epoch", perEpoch);
     root.put("default_epochs", epochs);
     root.put("estimated_billed_tokens", perEpoch * epochs);
-    return OutputValidation.pretty(root);
+    return Json.pretty(root);
   }
 
   /** The epochs OpenAI chooses for {@code examples} training examples when none are given. */

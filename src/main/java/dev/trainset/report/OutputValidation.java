@@ -1,8 +1,6 @@
 package dev.trainset.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.formats.FileCheck;
@@ -12,7 +10,6 @@ import dev.trainset.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -227,17 +224,9 @@ public final class OutputValidation {
     if (splitChecks != null) {
       root.set("splits", splitChecks);
     }
-    return pretty(root);
+    return Json.pretty(root);
   }
 
-  static String pretty(ObjectNode root) {
-    try {
-      return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The split a file holds, from its name; the whole name when it is not a shard of a split. */
   static String splitOf(ResourceId file) {

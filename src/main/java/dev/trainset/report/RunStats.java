@@ -2,7 +2,6 @@ package dev.trainset.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Json;
@@ -134,7 +133,7 @@ public final class RunStats {
     ArrayNode args = onComplete.putArray("argv");
     argv.forEach(args::add);
     onComplete.put("exit_code", exitCode);
-    return pretty(stats);
+    return Json.pretty(stats);
   }
 
   /** {@code stats.json}, keys in the order README lists them. */
@@ -175,17 +174,9 @@ public final class RunStats {
     }
     ArrayNode errorList = stats.putArray("errors");
     errors.forEach(errorList::add);
-    return pretty(stats);
+    return Json.pretty(stats);
   }
 
-  private static String pretty(ObjectNode stats) {
-    try {
-      return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(stats)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** {@code read 1000, exported 950 (train 760, ...), rejected 50 (duplicate 30, ...)}. */
   public String summary() {

@@ -90,7 +90,7 @@ public final class TrainerHandoff {
         llamaFactoryColumns(layouts.get(format), entry);
       }
     }));
-    return OutputValidation.pretty(info);
+    return Json.pretty(info);
   }
 
   private static void llamaFactoryColumns(TrainerLayout layout, ObjectNode entry) {

@@ -29,16 +29,10 @@ class FinishRunTest {
   @Test
   void writesTheReportsAndSideFilesThenPublishes() throws IOException {
     Path out = work.resolve("out");
-    PipelineSpec spec = Fixtures.spec("name: demo\n"
-        + "split: {ratios: {train: 1.0}}\n"
-        + "output: {dir: " + out + ", formats: [openai, csv]}\n");
+    PipelineSpec spec = spec(out, "openai, csv");
     OutputFolder folder = OutputFolder.of(out.toString(), "run1");
     Path staging = Path.of(folder.staging());
-    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"),
-        "{\"key\":[\"records_read\"],\"count\":1}\n"
-            + "{\"key\":[\"split\",\"train\"],\"count\":1}\n"
-            + "{\"key\":[\"format\",\"openai\",\"records\"],\"count\":1}\n"
-            + "{\"key\":[\"format\",\"csv\",\"records\"],\"count\":1}\n");
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai", "csv"));
     write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
     write(staging.resolve("csv/train-00000-of-00001.csv"), "id,split\r\nx,train\r\n");
 
@@ -75,15 +69,10 @@ class FinishRunTest {
   @Test
   void theManifestListsEveryPublishedFileWithItsSizeRecordsAndHash() throws Exception {
     Path out = work.resolve("manifest");
-    PipelineSpec spec = Fixtures.spec("name: demo\n"
-        + "split: {ratios: {train: 1.0}}\n"
-        + "output: {dir: " + out + ", formats: [openai]}\n");
+    PipelineSpec spec = spec(out, "openai");
     OutputFolder folder = OutputFolder.of(out.toString(), "run2");
     Path staging = Path.of(folder.staging());
-    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"),
-        "{\"key\":[\"records_read\"],\"count\":2}\n"
-            + "{\"key\":[\"split\",\"train\"],\"count\":2}\n"
-            + "{\"key\":[\"format\",\"openai\",\"records\"],\"count\":2}\n");
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "openai"));
     write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE + OPENAI_LINE);
     write(staging.resolve("_rejected/rejected-00000-of-00001.jsonl"), "{\"id\":\"a\"}\n");
 
@@ -113,19 +102,14 @@ class FinishRunTest {
   @Test
   void publishingReplacesTheOldRunAndRemovesWhatAKilledRunLeft() throws Exception {
     Path out = work.resolve("republish");
-    PipelineSpec spec = Fixtures.spec("name: demo\n"
-        + "split: {ratios: {train: 1.0}}\n"
-        + "output: {dir: " + out + ", formats: [openai]}\n");
+    PipelineSpec spec = spec(out, "openai");
     // The previous run: a file this run does not write, and a killed run's staging folder.
     write(out.resolve("openai/old-00000-of-00001.jsonl"), OPENAI_LINE);
     write(out.resolve("_SUCCESS"), "");
     write(out.resolve(".staging-run0/openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
     OutputFolder folder = OutputFolder.of(out.toString(), "run3");
     Path staging = Path.of(folder.staging());
-    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"),
-        "{\"key\":[\"records_read\"],\"count\":1}\n"
-            + "{\"key\":[\"split\",\"train\"],\"count\":1}\n"
-            + "{\"key\":[\"format\",\"openai\",\"records\"],\"count\":1}\n");
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
     write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
 
     FinishRun.finish(spec, folder,
@@ -145,6 +129,25 @@ class FinishRunTest {
       assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".staging"))
           .toList());
     }
+  }
+
+  /** The spec of a run of {@code formats} into {@code out}, all in one split. */
+  private static PipelineSpec spec(Path out, String formats) {
+    return Fixtures.spec("name: demo\n"
+        + "split: {ratios: {train: 1.0}}\n"
+        + "output: {dir: " + out + ", formats: [" + formats + "]}\n");
+  }
+
+  /** Tally lines of a run that read and exported {@code records}, written in {@code formats}. */
+  private static String tally(long records, String... formats) {
+    StringBuilder lines = new StringBuilder()
+        .append("{\"key\":[\"records_read\"],\"count\":").append(records).append("}\n")
+        .append("{\"key\":[\"split\",\"train\"],\"count\":").append(records).append("}\n");
+    for (String format : formats) {
+      lines.append("{\"key\":[\"format\",\"").append(format).append("\",\"records\"],\"count\":")
+          .append(records).append("}\n");
+    }
+    return lines.toString();
   }
 
   private static JsonNode recordsOf(JsonNode manifest, String path) {
