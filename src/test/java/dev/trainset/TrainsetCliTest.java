@@ -77,7 +77,8 @@ class TrainsetCliTest {
     Path file = work.resolve("noinput.yaml");
     Files.writeString(file, "name: x\n");
     assertEquals("trainset: configuration error: input.paths: no input given; list file globs"
-        + " under input.paths or pass --input=GLOB", errorOf("--pipeline=" + file));
+        + " under input.paths, pass --input=GLOB or read a Kafka topic with input.kafka",
+        errorOf("--pipeline=" + file));
   }
 
   @Test

@@ -3,25 +3,98 @@ package dev.trainset.config;
 import static dev.trainset.config.Checks.nonEmpty;
 import static dev.trainset.config.Checks.oneOf;
 
+import java.util.Map;
+import java.util.regex.Pattern;
+
 /** What the {@code input} section allows beyond the types of its keys. */
 final class InputRules {
+  private static final Pattern SERVER = Pattern.compile("[^\\s:,]+:\\d{1,5}");
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  private static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
+
+  /** Consumer properties trainset sets itself, and the key of input.kafka that sets each. */
+  private static final Map<String, String> SET_BY_TRAINSET = Map.of(
+      "bootstrap.servers", "set by input.kafka.bootstrap_servers",
+      "group.id", "set by input.kafka.group_id",
+      "auto.offset.reset", "set by input.kafka.start",
+      "enable.auto.commit", "always false: trainset commits offsets once the run has read them",
+      "key.deserializer", "set by trainset (values are read as JSON text)",
+      "value.deserializer", "set by trainset (values are read as JSON text)");
+
   private InputRules() {}
 
   static void check(PipelineSpec.Input input) {
     if (input.kafka() != null) {
-      throw new ConfigException(
-          "input.kafka", "reading from Kafka is not available in this version; use input.paths");
+      if (!input.paths().isEmpty()) {
+        throw new ConfigException("input", "input.paths and input.kafka are both given; read"
+            + " either files (input.paths) or a Kafka topic (input.kafka), not both");
+      }
+      kafka(input.kafka());
+    } else {
+      paths(input);
     }
+    oneOf("input.format", input.format(), InputFormat.class);
+    nonEmpty("input.id_field", input.idField());
+  }
+
+  private static void paths(PipelineSpec.Input input) {
     if (input.paths().isEmpty()) {
-      throw new ConfigException(
-          "input.paths", "no input given; list file globs under input.paths or pass --input=GLOB");
+      throw new ConfigException("input.paths", "no input given; list file globs under input.paths,"
+          + " pass --input=GLOB or read a Kafka topic with input.kafka");
     }
     for (int i = 0; i < input.paths().size(); i++) {
       if (input.paths().get(i).isBlank()) {
         throw ConfigException.notAllowed("input.paths[" + i + "]", "", "a file path or glob");
       }
     }
-    oneOf("input.format", input.format(), InputFormat.class);
-    nonEmpty("input.id_field", input.idField());
+  }
+
+  private static void kafka(PipelineSpec.Kafka kafka) {
+    String servers = kafka.bootstrapServers() == null ? "" : kafka.bootstrapServers();
+    for (String server : servers.split(",", -1)) {
+      if (!SERVER.matcher(server.trim()).matches()) {
+        throw ConfigException.notAllowed("input.kafka.bootstrap_servers", servers,
+            "host:port, or several separated by commas");
+      }
+    }
+    if (kafka.topics().isEmpty()) {
+      throw new ConfigException("input.kafka.topics", "no topic given; list at least one topic");
+    }
+    for (int i = 0; i < kafka.topics().size(); i++) {
+      String topic = kafka.topics().get(i);
+      if (topic == null || !TOPIC.matcher(topic).matches()) {
+        throw ConfigException.notAllowed("input.kafka.topics[" + i + "]", topic,
+            "a topic name of letters, digits, '.', '_' and '-'");
+      }
+    }
+    if (kafka.groupId() == null || kafka.groupId().isBlank()) {
+      throw ConfigException.notAllowed("input.kafka.group_id",
+          kafka.groupId() == null ? "" : kafka.groupId(),
+          "a non-empty consumer group id (offsets are committed for it)");
+    }
+    oneOf("input.kafka.start", kafka.start(), KafkaStart.class);
+    if (kafka.maxRecords() <= 0) {
+      throw ConfigException.notAllowed("input.kafka.max_records", kafka.maxRecords(),
+          "a whole number > 0 (streaming from Kafka, one export per window, is not available"
+              + " in this version)");
+    }
+    if (kafka.window() == null || !DURATION.matcher(kafka.window()).matches()) {
+      throw ConfigException.notAllowed("input.kafka.window", kafka.window(),
+          "a duration: a whole number and s, m, h or d (30s, 5m, 1h, 1d)");
+    }
+    for (Map.Entry<String, String> property : kafka.properties().entrySet()) {
+      // Never the value: it may be a password or a JAAS line.
+      String key = "input.kafka.properties." + property.getKey();
+      if (property.getKey().isBlank()) {
+        throw new ConfigException("input.kafka.properties", "a property with an empty name");
+      }
+      String setBy = SET_BY_TRAINSET.get(property.getKey());
+      if (setBy != null) {
+        throw new ConfigException(key, "cannot be passed through: " + setBy);
+      }
+      if (property.getValue() == null) {
+        throw new ConfigException(key, "no value given; expected text");
+      }
+    }
   }
 }

@@ -75,16 +75,31 @@ public record PipelineSpec(
     }
   }
 
-  /** {@code input.kafka}: an unbounded source instead of files. */
+  /**
+   * {@code input.kafka}: a Kafka topic instead of files. {@code maxRecords > 0} reads a bounded
+   * slice as a batch run; {@code properties} are consumer properties passed through as they are
+   * (SASL, SSL), whose values may be secrets: {@link #toString} shows their keys only, and no
+   * message names a value. {@code window} is for streaming runs (not available yet).
+   */
   public record Kafka(
       String bootstrapServers,
       List<String> topics,
       String groupId,
       KafkaStart start,
-      long maxRecords)
+      long maxRecords,
+      String window,
+      Map<String, String> properties)
       implements Serializable {
     public Kafka {
       topics = List.copyOf(topics);
+      properties = frozen(properties);
+    }
+
+    @Override
+    public String toString() {
+      return "Kafka[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId="
+          + groupId + ", start=" + start + ", maxRecords=" + maxRecords + ", window=" + window
+          + ", properties=" + properties.keySet() + " (values hidden)]";
     }
   }
 

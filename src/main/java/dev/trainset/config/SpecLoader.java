@@ -38,11 +38,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class SpecLoader {
   /** Maps whose keys are the user's own names: a user's map replaces the default one whole. */
   private static final Set<String> FREE_FORM_MAPS =
-      Set.of("split.ratios", "quality.tiers", "segment.turn_prefixes");
+      Set.of("split.ratios", "quality.tiers", "segment.turn_prefixes", "input.kafka.properties");
+
+  /** Consumer properties: their values may be secrets, so no message may quote them. */
+  private static final String KAFKA_PROPERTIES = "input.kafka.properties";
 
   private static final String KAFKA_DEFAULTS =
       "{bootstrap_servers: 'localhost:9092', topics: [documents], group_id: trainset,"
-          + " start: earliest, max_records: 0}";
+          + " start: earliest, max_records: 0, window: 5m, properties: {}}";
 
   /** YAML forbids a key written twice; unchecked, the last one would silently win. */
   private static final ObjectMapper YAML =
@@ -206,6 +209,11 @@ public final class SpecLoader {
               + ": " + allowed);
     } catch (MismatchedInputException e) {
       String key = dotted(e.getPath());
+      if (key.startsWith(KAFKA_PROPERTIES)) {
+        throw new ConfigException(key, "the value is not allowed (not shown: it may be a"
+            + " secret); expected " + (key.equals(KAFKA_PROPERTIES)
+                ? "a mapping of property names to text" : "text"));
+      }
       Object value = e instanceof InvalidFormatException ife ? ife.getValue() : at(tree, e.getPath());
       if (e.getTargetType() != null && e.getTargetType().isEnum()) {
         throw ConfigException.notAllowed(key, value, Checks.allowed(e.getTargetType()));

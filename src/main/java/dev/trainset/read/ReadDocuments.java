@@ -35,7 +35,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * hands what it parses to a {@link RecordEmitter} that makes documents or rejections of it.
  *
  * <p>Each file is read whole by one worker; the shuffle in FilterQuality's dedup spreads the
- * records out again. The output is bounded: an unbounded source arrives as its own transform.
+ * records out again. With {@code input.kafka} instead of paths, {@link ReadKafka} reads a bounded
+ * slice of a topic into the same two outputs.
  */
 public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
   /** The documents that were read. */
@@ -54,6 +55,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
+    if (input.kafka() != null) {
+      return begin.apply("Kafka", ReadKafka.from(input.kafka(), input.idField()));
+    }
     PCollectionTuple read =
         begin
             .apply("Globs", Create.of(input.paths()))

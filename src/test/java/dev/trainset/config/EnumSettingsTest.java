@@ -146,14 +146,16 @@ class EnumSettingsTest {
   }
 
   @Test
-  void aKafkaStartIsCheckedThenKafkaIsRefused() {
+  void aKafkaStartIsOneOfItsThreeValues() {
+    String kafka = "input: {kafka: {max_records: 5, start: %s}}";
     assertAll(
         refused("input.kafka.start",
             "input.kafka.start: value 'whenever' is not allowed; allowed: earliest, latest,"
                 + " committed",
-            "input: {paths: [a.jsonl], kafka: {start: whenever}}"),
-        refused("input.kafka",
-            "input.kafka: reading from Kafka is not available in this version; use input.paths",
-            "input: {paths: [a.jsonl], kafka: {start: committed}}"));
+            kafka.formatted("whenever")),
+        () -> assertEquals(KafkaStart.COMMITTED,
+            load(kafka.formatted("committed")).input().kafka().start()),
+        () -> assertEquals(KafkaStart.LATEST,
+            load(kafka.formatted("latest")).input().kafka().start()));
   }
 }

@@ -296,10 +296,12 @@ class SpecLoaderTest {
   @Test
   void refusesAFileWithoutInput() {
     assertRefused("input.paths",
-        "input.paths: no input given; list file globs under input.paths or pass --input=GLOB",
+        "input.paths: no input given; list file globs under input.paths, pass --input=GLOB or read"
+            + " a Kafka topic with input.kafka",
         "name: quickstart");
     assertRefused("input.paths",
-        "input.paths: no input given; list file globs under input.paths or pass --input=GLOB",
+        "input.paths: no input given; list file globs under input.paths, pass --input=GLOB or read"
+            + " a Kafka topic with input.kafka",
         "input: {paths: []}");
   }
 

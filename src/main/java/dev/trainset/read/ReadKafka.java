@@ -1,0 +1,197 @@
+package dev.trainset.read;
+
+import dev.trainset.config.KafkaStart;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Document;
+import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.Reason;
+import dev.trainset.model.Rejected;
+import dev.trainset.model.RejectedCoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trainset.model.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.joda.time.Instant;
+
+/**
+ * Reads a bounded slice of Kafka topics ({@code input.kafka} with {@code max_records > 0}) into
+ * documents: each value is JSON text, and one that parses to an object becomes a document exactly
+ * as a JSON line does (same id rules); any other value is rejected with {@code stage=read} under
+ * the id {@code <topic>:<partition>:<offset>}, which is also a document's origin. A document's
+ * event time is its Kafka record's timestamp.
+ *
+ * <p>Offsets are committed for {@code group_id} when the runner finalizes what it read, never by
+ * the consumer on its own ({@code enable.auto.commit=false}). The consumer properties of {@code
+ * input.kafka.properties} reach the consumer through its factory, not KafkaIO's consumer config,
+ * so that they stay out of the graph's display data (which runners show and log).
+ */
+public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
+  private final PipelineSpec.Kafka kafka;
+  private final String idField;
+
+  private ReadKafka(PipelineSpec.Kafka kafka, String idField) {
+    this.kafka = kafka;
+    this.idField = idField;
+  }
+
+  /** Reads {@code kafka.max_records} records of {@code kafka.topics}; ids from {@code idField}. */
+  public static ReadKafka from(PipelineSpec.Kafka kafka, String idField) {
+    return new ReadKafka(kafka, idField);
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    if (kafka.maxRecords() <= 0) {
+      // InputRules refuses this; a graph built around it would never finish.
+      throw new IllegalArgumentException("streaming from Kafka is not available in this version");
+    }
+    Map<String, Object> consumer = new HashMap<>();
+    consumer.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset(kafka.start()));
+    PCollection<KafkaRecord<byte[], byte[]>> records =
+        begin.apply("Kafka", KafkaIO.readBytes()
+            .withBootstrapServers(kafka.bootstrapServers())
+            .withTopics(kafka.topics())
+            .withConsumerConfigUpdates(consumer)
+            .withConsumerFactoryFn(new ConsumerWithProperties(kafka.properties()))
+            .withTimestampFn2(record -> new Instant(record.getTimestamp()))
+            .commitOffsetsInFinalize()
+            .withMaxNumRecords(kafka.maxRecords()));
+    return parse(records, idField);
+  }
+
+  /** Kafka records into documents and rejections (the part of the read a test can feed). */
+  static PCollectionTuple parse(PCollection<KafkaRecord<byte[], byte[]>> records, String idField) {
+    PCollectionTuple read = records.apply("Parse", ParDo.of(new ParseRecordFn(idField))
+        .withOutputTags(ReadDocuments.DOCUMENTS, TupleTagList.of(Rejected.TAG)));
+    read.get(ReadDocuments.DOCUMENTS).setCoder(DocumentCoder.of());
+    read.get(Rejected.TAG).setCoder(RejectedCoder.of());
+    return read;
+  }
+
+  /**
+   * Where a group with no committed offset begins; a group with committed offsets resumes from
+   * them whatever {@code start} says (that is how Kafka consumers work).
+   */
+  static String offsetReset(KafkaStart start) {
+    return start == KafkaStart.LATEST ? "latest" : "earliest";
+  }
+
+  /** Makes the consumers KafkaIO asks for, with the pass-through properties added. */
+  static final class ConsumerWithProperties
+      implements SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> {
+    private final Map<String, String> properties;
+
+    ConsumerWithProperties(Map<String, String> properties) {
+      this.properties = new HashMap<>(properties);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> apply(Map<String, Object> config) {
+      Map<String, Object> all = new HashMap<>(config);
+      all.putAll(properties);
+      return new KafkaConsumer<>(all);
+    }
+
+    @Override
+    public String toString() {
+      return "ConsumerWithProperties" + properties.keySet();
+    }
+  }
+
+  /** Turns one Kafka record into a document or a rejection, stamped with the record's time. */
+  static final class ParseRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, Document> {
+    /** Exactly one JSON value: anything after it is a parse error, as in a JSON line. */
+    private static final ObjectReader ONE_VALUE =
+        Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final String idField;
+    private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
+
+    ParseRecordFn(String idField) {
+      this.idField = idField;
+    }
+
+    @ProcessElement
+    public void process(@Element KafkaRecord<byte[], byte[]> record, MultiOutputReceiver out) {
+      String partition = record.getTopic() + ":" + record.getPartition();
+      long offset = record.getOffset();
+      Instant time = new Instant(record.getTimestamp());
+      RecordEmitter emit = new RecordEmitter(partition, idField,
+          new Stamped(out, time), documentsRead);
+      byte[] value = record.getKV().getValue();
+      String origin = partition + ":" + offset;
+      JsonNode parsed;
+      try {
+        parsed = value == null ? null : ONE_VALUE.readTree(value);
+      } catch (JsonProcessingException e) {
+        emit.reject(origin, Reason.PARSE_ERROR, "offset " + offset + ": " + e.getOriginalMessage(),
+            JsonNodeFactory.instance.textNode(new String(value, StandardCharsets.UTF_8)));
+        return;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      if (parsed == null || parsed.isMissingNode()) {
+        emit.reject(origin, Reason.PARSE_ERROR, "offset " + offset + ": the value is empty",
+            null);
+        return;
+      }
+      emit.json(parsed, String.valueOf(offset), "offset " + offset);
+    }
+  }
+
+  /** Passes outputs on with the Kafka record's timestamp as their event time. */
+  private static final class Stamped implements DoFn.MultiOutputReceiver {
+    private final DoFn.MultiOutputReceiver out;
+    private final Instant time;
+
+    Stamped(DoFn.MultiOutputReceiver out, Instant time) {
+      this.out = out;
+      this.time = time;
+    }
+
+    @Override
+    public <T> DoFn.OutputReceiver<T> get(org.apache.beam.sdk.values.TupleTag<T> tag) {
+      DoFn.OutputReceiver<T> receiver = out.get(tag);
+      return new DoFn.OutputReceiver<T>() {
+        @Override
+        public void output(T output) {
+          receiver.outputWithTimestamp(output, time);
+        }
+
+        @Override
+        public void outputWithTimestamp(T output, Instant timestamp) {
+          receiver.outputWithTimestamp(output, timestamp);
+        }
+      };
+    }
+
+    @Override
+    public <T> org.apache.beam.sdk.transforms.DoFn.OutputReceiver<org.apache.beam.sdk.values.Row>
+        getRowReceiver(org.apache.beam.sdk.values.TupleTag<T> tag) {
+      return out.getRowReceiver(tag);
+    }
+  }
+}
