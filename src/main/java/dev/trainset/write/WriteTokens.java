@@ -40,8 +40,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (and partition): indexes keep their values, and {@link WriteFormats#WRITTEN} counts the kept
  * examples. {@code output.max_records_per_file} counts examples, packed or not.
  *
- * <p>Needs bounded input: an index counts every example of the split before it. (The pipeline
- * file refuses Kafka input in this version, so the CLI never builds it on unbounded input.)
+ * <p>Needs bounded input: an index counts every example of the split before it. (Kafka input is
+ * a bounded slice in this version, {@code input.kafka.max_records > 0}, so the CLI never builds
+ * it on unbounded input.)
  */
 public final class WriteTokens extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** {@code KV<destination, KV<sort key, content array>>}, as {@link OrderedShards} takes them. */
