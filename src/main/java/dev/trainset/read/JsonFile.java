@@ -98,7 +98,7 @@ final class JsonFile {
     } catch (IOException | RuntimeException e) {
       throw new Unreadable(e);
     }
-    emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")");
+    emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")", null);
   }
 
   private static String location(JsonProcessingException e) {

@@ -65,6 +65,6 @@ final class JsonLinesFile {
           JsonNodeFactory.instance.textNode(line));
       return;
     }
-    emit.json(value, String.valueOf(lineNumber), "line " + lineNumber);
+    emit.json(value, String.valueOf(lineNumber), "line " + lineNumber, line);
   }
 }
