@@ -123,8 +123,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         }
       } catch (Unreadable e) {
         // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
-        emit.reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (emit.count() + 1)
-            + ": " + e.getCause().getMessage(), null);
+        emit.stopped(e.getCause());
       } catch (IOException e) {
         // Closing failed after everything was read: nothing is lost.
       }

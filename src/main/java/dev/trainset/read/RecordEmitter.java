@@ -12,9 +12,11 @@ import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.Rejections;
 import dev.trainset.model.Stage;
+import java.io.EOFException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -25,6 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * parse.
  */
 final class RecordEmitter {
+  private static final Pattern COMPRESSED =
+      Pattern.compile("\\.(gz|bz2|zst|zstd|deflate)$", Pattern.CASE_INSENSITIVE);
   private final String path;
   private final String idField;
   private final DoFn.MultiOutputReceiver out;
@@ -85,6 +89,28 @@ final class RecordEmitter {
     count++;
     LocalProgress.read();
     out.get(Rejected.TAG).output(Rejections.of(id, Stage.READ, reason, detail, original));
+  }
+
+  /**
+   * The rest of the file, after a failure to read it ({@code cause}): one rejection saying what
+   * happened and how many records before it were read.
+   */
+  void stopped(Throwable cause) {
+    long before = count;
+    reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (before + 1) + ": "
+        + whatHappened(cause) + (before > 0 ? "; the " + before + " records before it were read" : ""),
+        null);
+  }
+
+  private String whatHappened(Throwable cause) {
+    if (cause instanceof EOFException) {
+      // Decompressors end a stream cut short with an EOFException that has no message.
+      return COMPRESSED.matcher(path).find()
+          ? "unexpected end of the compressed stream (the file is cut short)"
+          : "unexpected end of the file";
+    }
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
   }
 
   private void rejectEncoding(

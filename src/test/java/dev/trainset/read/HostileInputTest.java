@@ -7,11 +7,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainset.model.Document;
 import dev.trainset.model.Rejected;
 import java.io.File;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.Rule;
 import org.junit.Test;
@@ -72,5 +82,48 @@ public class HostileInputTest {
                     + " \\udfff at character 1; it cannot be written as UTF-8",
                 null));
     pipeline.run();
+  }
+
+  @Test
+  public void saysWhereATruncatedGzipEndsAndHowManyRecordsWereRead() throws IOException {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(whole)) {
+      for (int i = 1; i <= 2000; i++) {
+        gzip.write(("{\"id\": \"r" + i + "\", \"text\": \"record " + i + " of the file, "
+            + Integer.toHexString(i * 7919) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] bytes = whole.toByteArray();
+    File cut = folder.newFile("cut.jsonl.gz");
+    Files.write(cut.toPath(), Arrays.copyOf(bytes, bytes.length / 2));
+    long kept = linesReadBeforeTheEnd(cut);
+
+    PCollectionTuple out = read("", cut);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS).apply(Count.globally())).containsInAnyOrder(kept);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(cut.getPath(), "read", "unreadable_file",
+                "reading stopped at record " + (kept + 1) + ": unexpected end of the compressed"
+                    + " stream (the file is cut short); the " + kept + " records before it were read",
+                null));
+    pipeline.run();
+  }
+
+  /**
+   * How many lines reading gets from a cut-short gzip stream before it fails. It is fewer than
+   * the stream holds whole: the decompressor drops what one read inflated when it meets the end.
+   */
+  private static long linesReadBeforeTheEnd(File gzip) throws IOException {
+    long lines = 0;
+    try (BufferedReader in = JsonLinesFile.lineReader(Channels.newInputStream(
+        Compression.GZIP.readDecompressed(FileChannel.open(gzip.toPath()))))) {
+      while (in.readLine() != null) {
+        lines++;
+      }
+    } catch (EOFException expected) {
+      // Where the file is cut.
+    }
+    return lines;
   }
 }
