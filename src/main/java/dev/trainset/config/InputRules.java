@@ -5,6 +5,9 @@ import static dev.trainset.config.Checks.oneOf;
 
 /** What the {@code input} section allows beyond the types of its keys. */
 final class InputRules {
+  private static final int MIN_RECORD_BYTES = 1024;
+  /** A Java array holds under 2 GiB; one record is held whole, and its text again as chars. */
+  private static final int MAX_RECORD_BYTES = 1 << 30;
   private InputRules() {}
 
   static void check(PipelineSpec.Input input) {
@@ -23,5 +26,9 @@ final class InputRules {
     }
     oneOf("input.format", input.format(), InputFormat.class);
     nonEmpty("input.id_field", input.idField());
+    if (input.maxRecordBytes() < MIN_RECORD_BYTES || input.maxRecordBytes() > MAX_RECORD_BYTES) {
+      throw ConfigException.notAllowed("input.max_record_bytes", input.maxRecordBytes(),
+          "a whole number of bytes from " + MIN_RECORD_BYTES + " to " + MAX_RECORD_BYTES);
+    }
   }
 }

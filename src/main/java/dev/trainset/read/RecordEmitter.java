@@ -13,6 +13,7 @@ import dev.trainset.model.Rejected;
 import dev.trainset.model.Rejections;
 import dev.trainset.model.Stage;
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -27,19 +28,29 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * parse.
  */
 final class RecordEmitter {
+  /** How many characters of a record too large to read its rejection shows. */
+  private static final int PREVIEW = 100;
   private static final Pattern COMPRESSED =
       Pattern.compile("\\.(gz|bz2|zst|zstd|deflate)$", Pattern.CASE_INSENSITIVE);
   private final String path;
   private final String idField;
   private final DoFn.MultiOutputReceiver out;
   private final Counter documentsRead;
+  private final int maxRecordBytes;
   private long count;
 
-  RecordEmitter(String path, String idField, DoFn.MultiOutputReceiver out, Counter documentsRead) {
+  RecordEmitter(String path, String idField, int maxRecordBytes, DoFn.MultiOutputReceiver out,
+      Counter documentsRead) {
     this.path = path;
     this.idField = idField;
+    this.maxRecordBytes = maxRecordBytes;
     this.out = out;
     this.documentsRead = documentsRead;
+  }
+
+  /** {@code input.max_record_bytes}: a longer line, element or row is refused unread. */
+  int maxRecordBytes() {
+    return maxRecordBytes;
   }
 
   /** The file's path, the start of every origin and of every rejection id but a whole file's. */
@@ -89,6 +100,24 @@ final class RecordEmitter {
     count++;
     LocalProgress.read();
     out.get(Rejected.TAG).output(Rejections.of(id, Stage.READ, reason, detail, original));
+  }
+
+  /** A record of {@code length} bytes, over the limit; {@code head} is its first bytes. */
+  void tooLarge(String where, String described, long length, byte[] head) {
+    String text = new String(head, 0, Math.min(head.length, 4 * PREVIEW), StandardCharsets.UTF_8);
+    String preview = text.codePointCount(0, text.length()) <= PREVIEW
+        ? text : text.substring(0, text.offsetByCodePoints(0, PREVIEW));
+    reject(path + ":" + where, Reason.TOO_LARGE, described + " is " + length
+        + " bytes, over input.max_record_bytes (" + maxRecordBytes + "); it begins: " + preview
+        + "...", null);
+  }
+
+  /** A record whose bytes are not UTF-8; {@code offset} is where its first byte is in the file. */
+  void notUtf8(String where, String described, byte[] bytes, Lines.Decoded text, long offset) {
+    reject(path + ":" + where, Reason.BAD_ENCODING, described + ": not valid UTF-8 at byte "
+        + text.badByte() + " of the line (byte " + (offset + text.badByte()) + " of the file): "
+        + Lines.hex(bytes, text.badByte(), 3) + "; the original shows U+FFFD in its place",
+        JsonNodeFactory.instance.textNode(text.text()));
   }
 
   /**

@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainset.model.Document;
 import dev.trainset.model.Rejected;
 import java.io.File;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -116,14 +115,76 @@ public class HostileInputTest {
    */
   private static long linesReadBeforeTheEnd(File gzip) throws IOException {
     long lines = 0;
-    try (BufferedReader in = JsonLinesFile.lineReader(Channels.newInputStream(
-        Compression.GZIP.readDecompressed(FileChannel.open(gzip.toPath()))))) {
-      while (in.readLine() != null) {
+    try (InputStream in = Channels.newInputStream(
+        Compression.GZIP.readDecompressed(FileChannel.open(gzip.toPath())))) {
+      Lines reader = new Lines(in, 1 << 20);
+      while (reader.next() != null) {
         lines++;
       }
-    } catch (EOFException expected) {
+    } catch (Unreadable expected) {
       // Where the file is cut.
     }
     return lines;
+  }
+
+  @Test
+  public void refusesALineOverTheLimitWithAPreviewAndReadsOn() throws IOException {
+    String big = "{\"id\": \"big\", \"text\": \"" + "x".repeat(2000) + "\"}";
+    File lines = write("big.jsonl",
+        "{\"id\": \"a\"}\n" + big + "\n{\"id\": \"b\"}\n" + big + "\r\n");
+
+    PCollectionTuple out = read(", max_record_bytes: 1024", lines);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", lines.getPath() + ":1", object("{\"id\": \"a\"}")),
+            Document.read("b", lines.getPath() + ":3", object("{\"id\": \"b\"}")));
+    String detail = " is 2025 bytes, over input.max_record_bytes (1024); it begins: "
+        + big.substring(0, 100) + "...";
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "too_large", "line 2" + detail, null),
+            new Rejected(lines.getPath() + ":4", "read", "too_large", "line 4" + detail, null));
+    pipeline.run();
+  }
+
+  @Test
+  public void refusesBytesThatAreNotUtf8WithTheirOffset() throws IOException {
+    File lines = folder.newFile("bytes.jsonl");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(utf8("{\"id\": \"caf\u00e9\"}\n"));
+    // A lead byte without its continuation byte.
+    bytes.write(utf8("{\"id\": \"x\", \"text\": \"caf"));
+    bytes.write(0xC3);
+    bytes.write(utf8(" au lait\"}\n"));
+    // A surrogate encoded as three bytes (CESU-8), which UTF-8 does not allow.
+    bytes.write(utf8("{\"id\": \"y\", \"text\": \""));
+    bytes.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+    bytes.write(utf8("\"}\n{\"id\": \"z\"}\n"));
+    Files.write(lines.toPath(), bytes.toByteArray());
+
+    PCollectionTuple out = read("", lines);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("caf\u00e9", lines.getPath() + ":1", object("{\"id\": \"caf\u00e9\"}")),
+            Document.read("z", lines.getPath() + ":4", object("{\"id\": \"z\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "bad_encoding",
+                "line 2: not valid UTF-8 at byte 24 of the line (byte 40 of the file): c3 20 61;"
+                    + " the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\"id\": \"x\", \"text\": \"caf\ufffd au lait\"}")),
+            new Rejected(lines.getPath() + ":3", "read", "bad_encoding",
+                "line 3: not valid UTF-8 at byte 21 of the line (byte 73 of the file): ed a0 80;"
+                    + " the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\"id\": \"y\", \"text\": \"\ufffd\"}")));
+    pipeline.run();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
