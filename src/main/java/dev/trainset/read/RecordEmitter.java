@@ -48,7 +48,7 @@ final class RecordEmitter {
     this.documentsRead = documentsRead;
   }
 
-  /** {@code input.max_record_bytes}: a longer line, element or row is refused unread. */
+  /** {@code input.max_record_bytes}: a longer JSON line is refused unread. */
   int maxRecordBytes() {
     return maxRecordBytes;
   }
