@@ -180,7 +180,7 @@ final class RunCommand {
     PipelineSpec.Input input = spec.input();
     List<String> paths = input.paths().stream().map(Trainset::absoluteIfLocal).toList();
     return new PipelineSpec(spec.name(),
-        new PipelineSpec.Input(paths, input.format(), input.idField(), input.kafka()),
+        input.withPaths(paths),
         spec.fields(), spec.segment(), spec.quality(), spec.weights(), spec.split(), spec.output());
   }
 

@@ -21,6 +21,10 @@ final class InputRules {
       "key.deserializer", "set by trainset (values are read as JSON text)",
       "value.deserializer", "set by trainset (values are read as JSON text)");
 
+  private static final int MIN_RECORD_BYTES = 1024;
+  /** A Java array holds under 2 GiB; one record is held whole, and its text again as chars. */
+  private static final int MAX_RECORD_BYTES = 1 << 30;
+
   private InputRules() {}
 
   static void check(PipelineSpec.Input input) {
@@ -35,6 +39,10 @@ final class InputRules {
     }
     oneOf("input.format", input.format(), InputFormat.class);
     nonEmpty("input.id_field", input.idField());
+    if (input.maxRecordBytes() < MIN_RECORD_BYTES || input.maxRecordBytes() > MAX_RECORD_BYTES) {
+      throw ConfigException.notAllowed("input.max_record_bytes", input.maxRecordBytes(),
+          "a whole number of bytes from " + MIN_RECORD_BYTES + " to " + MAX_RECORD_BYTES);
+    }
   }
 
   private static void paths(PipelineSpec.Input input) {

@@ -64,10 +64,19 @@ public record PipelineSpec(
 
   /** {@code input}: where records come from. */
   public record Input(
-      List<String> paths, InputFormat format, String idField, @Nullable Kafka kafka)
+      List<String> paths,
+      InputFormat format,
+      String idField,
+      @Nullable Kafka kafka,
+      int maxRecordBytes)
       implements Serializable {
     public Input {
       paths = List.copyOf(paths);
+    }
+
+    /** The same settings, reading {@code newPaths}. */
+    public Input withPaths(List<String> newPaths) {
+      return new Input(newPaths, format, idField, kafka, maxRecordBytes);
     }
 
     void validate() {

@@ -69,7 +69,7 @@ final class CsvFile {
         }
         ObjectNode record = JsonNodeFactory.instance.objectNode();
         values.forEach(record::put);
-        emit.record(record, String.valueOf(row));
+        emit.record(record, String.valueOf(row), "CSV row " + row, null);
       }
     } catch (IOException e) {
       throw new Unreadable(e);

@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.model.Json;
 import dev.trainset.model.Reason;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Reads a JSON file: arrays of records, records one after another (pretty-printed or not), or
@@ -21,25 +22,28 @@ import java.io.InputStream;
 final class JsonFile {
   private JsonFile() {}
 
+  /** How much of a file is looked at to tell JSON lines from the rest. */
+  private static final int PEEK = 1 << 20;
+
   static void read(InputStream in, RecordEmitter emit) throws Unreadable {
     BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-    buffered.mark(Integer.MAX_VALUE);
-    String first;
+    byte[] head;
     try {
-      BufferedReader lines = JsonLinesFile.lineReader(buffered);
-      do {
-        first = lines.readLine();
-      } while (first != null && first.isBlank());
+      buffered.mark(PEEK);
+      head = buffered.readNBytes(PEEK);
       buffered.reset();
-      // Drop the mark, or the buffer would grow to hold the whole file.
+      // Drop the mark, or the buffer would keep what follows too.
       buffered.mark(0);
     } catch (IOException | RuntimeException e) {
       throw new Unreadable(e);
     }
+    FirstLine first = firstLine(head);
     if (first == null) {
       return;
     }
-    if (!first.strip().startsWith("[") && JsonLinesFile.isOneValue(first)) {
+    // A first line too long to look at whole is not a pretty-printed file's: JSON lines.
+    if (!first.text().strip().startsWith("[")
+        && (!first.whole() || JsonLinesFile.isOneValue(first.text()))) {
       JsonLinesFile.read(buffered, emit);
       return;
     }
@@ -98,7 +102,27 @@ final class JsonFile {
     } catch (IOException | RuntimeException e) {
       throw new Unreadable(e);
     }
-    emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")");
+    emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")", null);
+  }
+
+  /** The first non-blank line of a file; {@code whole} is false when it runs past the peek. */
+  private record FirstLine(String text, boolean whole) {}
+
+  private static @Nullable FirstLine firstLine(byte[] head) {
+    int start = 0;
+    while (start < head.length) {
+      int end = start;
+      while (end < head.length && head[end] != '\n') {
+        end++;
+      }
+      // Only for telling the format: bytes that are not UTF-8 are refused when the line is read.
+      String line = new String(head, start, end - start, StandardCharsets.UTF_8);
+      if (!line.isBlank()) {
+        return new FirstLine(line, end < head.length || head.length < PEEK);
+      }
+      start = end + 1;
+    }
+    return null;
   }
 
   private static String location(JsonProcessingException e) {

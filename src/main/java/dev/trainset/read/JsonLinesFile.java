@@ -1,42 +1,53 @@
 package dev.trainset.read;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.trainset.model.Json;
 import dev.trainset.model.Reason;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
-/** Reads JSON lines: one record per non-blank line; a line that does not parse costs that line. */
+/**
+ * Reads JSON lines: one record per non-blank line; a line that does not parse, is not UTF-8 or is
+ * longer than {@code input.max_record_bytes} costs that line.
+ */
 final class JsonLinesFile {
-  /** Reads exactly one JSON value: anything after it on the line is a parse error. */
-  private static final ObjectReader ONE_VALUE =
-      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * Reads exactly one JSON value: anything after it on the line is a parse error. Its strings may
+   * be as long as a record: {@code input.max_record_bytes} bounds them, not Jackson's default.
+   */
+  static final ObjectReader ONE_VALUE =
+      JsonMapper.builder(JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+              .build())
+          .build()
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonLinesFile() {}
 
   static void read(InputStream in, RecordEmitter emit) throws Unreadable {
-    BufferedReader lines = lineReader(in);
-    long lineNumber = 0;
-    while (true) {
-      String line;
-      try {
-        line = lines.readLine();
-      } catch (IOException | RuntimeException e) {
-        throw new Unreadable(e);
+    Lines lines = new Lines(in, emit.maxRecordBytes());
+    Lines.Line line;
+    while ((line = lines.next()) != null) {
+      String where = String.valueOf(line.number());
+      String described = "line " + line.number();
+      if (line.tooLarge()) {
+        emit.tooLarge(where, described, line.length(), line.bytes());
+        continue;
       }
-      if (line == null) {
-        return;
+      Lines.Decoded text = Lines.decode(line.bytes());
+      if (text.badByte() >= 0) {
+        emit.notUtf8(where, described, line.bytes(), text, line.offset());
+        continue;
       }
-      lineNumber++;
-      if (!line.isBlank()) {
-        parse(line, lineNumber, emit);
+      if (!text.text().isBlank()) {
+        parse(text.text(), line.number(), emit);
       }
     }
   }
@@ -51,10 +62,6 @@ final class JsonLinesFile {
     }
   }
 
-  static BufferedReader lineReader(InputStream in) {
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-  }
-
   private static void parse(String line, long lineNumber, RecordEmitter emit) {
     JsonNode value;
     try {
@@ -65,6 +72,6 @@ final class JsonLinesFile {
           JsonNodeFactory.instance.textNode(line));
       return;
     }
-    emit.json(value, String.valueOf(lineNumber), "line " + lineNumber);
+    emit.json(value, String.valueOf(lineNumber), "line " + lineNumber, line);
   }
 }

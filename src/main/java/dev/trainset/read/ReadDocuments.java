@@ -65,7 +65,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
             .apply(
                 "Parse",
-                ParDo.of(new ParseFileFn(input.format(), input.idField()))
+                ParDo.of(new ParseFileFn(input.format(), input.idField(), input.maxRecordBytes()))
                     .withOutputTags(DOCUMENTS, TupleTagList.of(Rejected.TAG)));
     read.get(DOCUMENTS).setCoder(DocumentCoder.of());
     read.get(Rejected.TAG).setCoder(RejectedCoder.of());
@@ -99,18 +99,20 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
   static final class ParseFileFn extends DoFn<FileIO.ReadableFile, Document> {
     private final InputFormat format;
     private final String idField;
+    private final int maxRecordBytes;
     private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
 
-    ParseFileFn(InputFormat format, String idField) {
+    ParseFileFn(InputFormat format, String idField, int maxRecordBytes) {
       this.format = format;
       this.idField = idField;
+      this.maxRecordBytes = maxRecordBytes;
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String path = file.getMetadata().resourceId().toString();
       InputFormat fileFormat = formatOf(path, format);
-      RecordEmitter emit = new RecordEmitter(path, idField, out, documentsRead);
+      RecordEmitter emit = new RecordEmitter(path, idField, maxRecordBytes, out, documentsRead);
       if (fileFormat == null) {
         emit.reject(path, Reason.UNKNOWN_FORMAT,
             "cannot tell the format from the file name; set input.format to jsonl, json or csv",
@@ -127,8 +129,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         }
       } catch (Unreadable e) {
         // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
-        emit.reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (emit.count() + 1)
-            + ": " + e.getCause().getMessage(), null);
+        emit.stopped(e.getCause());
       } catch (IOException e) {
         // Closing failed after everything was read: nothing is lost.
       }

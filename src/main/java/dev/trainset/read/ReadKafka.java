@@ -139,7 +139,8 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
       String partition = record.getTopic() + ":" + record.getPartition();
       long offset = record.getOffset();
       Instant time = new Instant(record.getTimestamp());
-      RecordEmitter emit = new RecordEmitter(partition, idField,
+      // A Kafka value is bounded by the broker's own message size limit, not by max_record_bytes.
+      RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE,
           new Stamped(out, time), documentsRead);
       byte[] value = record.getKV().getValue();
       String origin = partition + ":" + offset;
@@ -158,7 +159,8 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
             null);
         return;
       }
-      emit.json(parsed, String.valueOf(offset), "offset " + offset);
+      emit.json(parsed, String.valueOf(offset), "offset " + offset,
+          new String(value, StandardCharsets.UTF_8));
     }
   }
 

@@ -71,6 +71,15 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
     };
   }
 
+  /**
+   * The sink of one Parquet file of rows of {@code schema}: ParquetIO's, with the footer's lists
+   * of encodings put in order so that reruns are byte-identical ({@link SortedEncodingsSink}).
+   */
+  static FileIO.Sink<GenericRecord> sink(Schema schema, CompressionCodecName codec) {
+    return new SortedEncodingsSink(
+        ParquetIO.sink(schema).withCompressionCodec(codec).withConfiguration(HADOOP_CONFIG));
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<Example> examples) {
     PCollectionList<KV<String, String>> written = PCollectionList.empty(examples.getPipeline());
@@ -101,9 +110,7 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
       rows.get(WriteFormats.VALIDATION).setCoder(pairs);
 
       SerializableFunction<String, FileIO.Sink<GenericRecord>> sink =
-          dest -> ParquetIO.sink(new Schema.Parser().parse(schemaJson))
-              .withCompressionCodec(codec)
-              .withConfiguration(HADOOP_CONFIG);
+          dest -> sink(new Schema.Parser().parse(schemaJson), codec);
       // The same files, byte for byte, on every runner, as the text formats.
       files = files.and(rows.get(RECORDS)
           .apply("Write-" + format, OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")

@@ -37,8 +37,8 @@ class SpecLoaderTest {
     PipelineSpec spec = load(INPUT);
 
     assertEquals("trainset", spec.name());
-    assertEquals(new PipelineSpec.Input(List.of("data/*.jsonl"), InputFormat.AUTO, "id", null),
-        spec.input());
+    assertEquals(new PipelineSpec.Input(List.of("data/*.jsonl"), InputFormat.AUTO, "id", null,
+            16_777_216), spec.input());
     assertEquals(
         new PipelineSpec.Fields(Style.INSTRUCTION, "instruction", "input", "output", "system",
             "messages", "user", "assistant", "text", List.of()),
@@ -183,6 +183,18 @@ class SpecLoaderTest {
 
   // ---------------------------------------------------------------------------------------
   // One test per kind of mistake: the message names the key, the value and what is allowed.
+
+  @Test
+  void refusesARecordLimitOutsideItsRange() {
+    assertRefused("input.max_record_bytes",
+        "input.max_record_bytes: value '100' is not allowed; allowed: a whole number of bytes"
+            + " from 1024 to 1073741824",
+        "input: {paths: [data/*.jsonl], max_record_bytes: 100}\n");
+    assertRefused("input.max_record_bytes",
+        "input.max_record_bytes: value '2000000000' is not allowed; allowed: a whole number of"
+            + " bytes from 1024 to 1073741824",
+        INPUT, "input.max_record_bytes=2000000000");
+  }
 
   @Test
   void refusesAnUnknownTopLevelKey() {

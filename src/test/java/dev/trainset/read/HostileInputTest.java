@@ -1,0 +1,190 @@
+package dev.trainset.read;
+
+import static dev.trainset.testing.Fixtures.object;
+import static dev.trainset.testing.Fixtures.spec;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trainset.model.Document;
+import dev.trainset.model.Rejected;
+import java.io.File;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Input that once stopped a run, lost records or changed them silently (issue 13): each is one
+ * rejection with a reason that says what is wrong, and the records around it are read.
+ */
+public class HostileInputTest {
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+  @Rule public final transient TemporaryFolder folder = new TemporaryFolder();
+
+  private File write(String name, String text) throws IOException {
+    File file = folder.newFile(name);
+    Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private PCollectionTuple read(String settings, File... files) {
+    StringBuilder paths = new StringBuilder();
+    for (File file : files) {
+      paths.append(paths.length() == 0 ? "" : ", ").append("'").append(file.getPath()).append("'");
+    }
+    return pipeline.apply(ReadDocuments.from(
+        spec("input: {paths: [" + paths + "]" + settings + "}").input()));
+  }
+
+  @Test
+  public void refusesALoneSurrogateAndKeepsAPair() throws IOException {
+    String lone = "{\"id\":\"a\",\"instruction\":\"x \\ud800 y\",\"output\":\"o\"}";
+    String pair = "{\"id\":\"b\",\"instruction\":\"smile \\ud83d\\ude00\",\"output\":\"o\"}";
+    File lines = write("lines.jsonl", lone + "\n" + pair + "\n{\"\\udc00\": 1}\n");
+    File array = write("array.json",
+        "[{\"id\": \"c\", \"messages\": [{\"content\": \"ok\"}, {\"content\": \"\\udfff!\"}]},\n"
+            + " {\"id\": \"d\", \"text\": \"fine\"}]\n");
+
+    PCollectionTuple out = read("", lines, array);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("b", lines.getPath() + ":2",
+                object("{\"id\":\"b\",\"instruction\":\"smile \uD83D\uDE00\",\"output\":\"o\"}")),
+            Document.read("d", array.getPath() + ":2#2",
+                object("{\"id\": \"d\", \"text\": \"fine\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":1", "read", "bad_encoding",
+                "line 1: the string at instruction holds a lone surrogate \\ud800 at character 3;"
+                    + " it cannot be written as UTF-8",
+                JsonNodeFactory.instance.textNode(lone)),
+            new Rejected(lines.getPath() + ":3", "read", "bad_encoding",
+                "line 3: a field name holds a lone surrogate \\udc00 at character 1;"
+                    + " it cannot be written as UTF-8",
+                JsonNodeFactory.instance.textNode("{\"\\udc00\": 1}")),
+            new Rejected(array.getPath() + ":1#1", "read", "bad_encoding",
+                "record 1 (line 1): the string at messages.1.content holds a lone surrogate"
+                    + " \\udfff at character 1; it cannot be written as UTF-8",
+                null));
+    pipeline.run();
+  }
+
+  @Test
+  public void saysWhereATruncatedGzipEndsAndHowManyRecordsWereRead() throws IOException {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(whole)) {
+      for (int i = 1; i <= 2000; i++) {
+        gzip.write(("{\"id\": \"r" + i + "\", \"text\": \"record " + i + " of the file, "
+            + Integer.toHexString(i * 7919) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] bytes = whole.toByteArray();
+    File cut = folder.newFile("cut.jsonl.gz");
+    Files.write(cut.toPath(), Arrays.copyOf(bytes, bytes.length / 2));
+    long kept = linesReadBeforeTheEnd(cut);
+
+    PCollectionTuple out = read("", cut);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS).apply(Count.globally())).containsInAnyOrder(kept);
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(cut.getPath(), "read", "unreadable_file",
+                "reading stopped at record " + (kept + 1) + ": unexpected end of the compressed"
+                    + " stream (the file is cut short); the " + kept + " records before it were read",
+                null));
+    pipeline.run();
+  }
+
+  /**
+   * How many lines reading gets from a cut-short gzip stream before it fails. It is fewer than
+   * the stream holds whole: the decompressor drops what one read inflated when it meets the end.
+   */
+  private static long linesReadBeforeTheEnd(File gzip) throws IOException {
+    long lines = 0;
+    try (InputStream in = Channels.newInputStream(
+        Compression.GZIP.readDecompressed(FileChannel.open(gzip.toPath())))) {
+      Lines reader = new Lines(in, 1 << 20);
+      while (reader.next() != null) {
+        lines++;
+      }
+    } catch (Unreadable expected) {
+      // Where the file is cut.
+    }
+    return lines;
+  }
+
+  @Test
+  public void refusesALineOverTheLimitWithAPreviewAndReadsOn() throws IOException {
+    String big = "{\"id\": \"big\", \"text\": \"" + "x".repeat(2000) + "\"}";
+    File lines = write("big.jsonl",
+        "{\"id\": \"a\"}\n" + big + "\n{\"id\": \"b\"}\n" + big + "\r\n");
+
+    PCollectionTuple out = read(", max_record_bytes: 1024", lines);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", lines.getPath() + ":1", object("{\"id\": \"a\"}")),
+            Document.read("b", lines.getPath() + ":3", object("{\"id\": \"b\"}")));
+    String detail = " is 2025 bytes, over input.max_record_bytes (1024); it begins: "
+        + big.substring(0, 100) + "...";
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "too_large", "line 2" + detail, null),
+            new Rejected(lines.getPath() + ":4", "read", "too_large", "line 4" + detail, null));
+    pipeline.run();
+  }
+
+  @Test
+  public void refusesBytesThatAreNotUtf8WithTheirOffset() throws IOException {
+    File lines = folder.newFile("bytes.jsonl");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(utf8("{\"id\": \"caf\u00e9\"}\n"));
+    // A lead byte without its continuation byte.
+    bytes.write(utf8("{\"id\": \"x\", \"text\": \"caf"));
+    bytes.write(0xC3);
+    bytes.write(utf8(" au lait\"}\n"));
+    // A surrogate encoded as three bytes (CESU-8), which UTF-8 does not allow.
+    bytes.write(utf8("{\"id\": \"y\", \"text\": \""));
+    bytes.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+    bytes.write(utf8("\"}\n{\"id\": \"z\"}\n"));
+    Files.write(lines.toPath(), bytes.toByteArray());
+
+    PCollectionTuple out = read("", lines);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("caf\u00e9", lines.getPath() + ":1", object("{\"id\": \"caf\u00e9\"}")),
+            Document.read("z", lines.getPath() + ":4", object("{\"id\": \"z\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "bad_encoding",
+                "line 2: not valid UTF-8 at byte 24 of the line (byte 40 of the file): c3 20 61;"
+                    + " the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\"id\": \"x\", \"text\": \"caf\ufffd au lait\"}")),
+            new Rejected(lines.getPath() + ":3", "read", "bad_encoding",
+                "line 3: not valid UTF-8 at byte 21 of the line (byte 73 of the file): ed a0 80;"
+                    + " the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\"id\": \"y\", \"text\": \"\ufffd\"}")));
+    pipeline.run();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
