@@ -57,12 +57,15 @@ rest_port() { cat "$STATE/rest.port" 2>/dev/null || true; }
 # --- classpath ------------------------------------------------------------------------------
 
 # The project's runtime classpath: flink-runtime and flink-clients come with
-# beam-runners-flink-1.19. Cached until the pom changes.
+# beam-runners-flink-1.19. Cached until the pom or this script changes. The property is
+# includeScope (not mdep.includeScope): with the wrong one Maven silently adds the test jars,
+# and a job then fails on the cluster with "JodaModule not a subtype" (a test-only Jackson
+# module on the TaskManager's classpath that the job's jar lacks).
 classpath() {
   local file="$STATE/classpath.txt"
-  if [[ ! -s "$file" || "$ROOT/pom.xml" -nt "$file" ]]; then
+  if [[ ! -s "$file" || "$ROOT/pom.xml" -nt "$file" || "${BASH_SOURCE[0]}" -nt "$file" ]]; then
     say "resolving the runtime classpath with Maven"
-    (cd "$ROOT" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
+    (cd "$ROOT" && mvn -B -q dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.outputFile="$file") >"$LOGS/maven.log" 2>&1 \
       || die "mvn dependency:build-classpath failed, see $LOGS/maven.log"
   fi
