@@ -90,6 +90,8 @@ classpath() {
     (cd "$ROOT" && mvn -B -q dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.outputFile="$file") >"$LOGS/maven.log" 2>&1 \
       || die "mvn dependency:build-classpath failed, see $LOGS/maven.log"
+    # Maven leaves an unchanged file as it was: without this it would resolve on every call.
+    touch "$file"
   fi
   local cp
   cp="$(cat "$file")"
