@@ -5,6 +5,9 @@
 #   runners/flink-cluster.sh [start]   start it, wait for the REST endpoint, print --flinkMaster
 #   runners/flink-cluster.sh stop      stop both processes
 #   runners/flink-cluster.sh status    say whether it runs and where
+#   runners/flink-cluster.sh start-taskmanager
+#                                      start the TaskManager again (after it died or was
+#                                      killed) on the running JobManager, wait until it registers
 #
 # Everything listens on 127.0.0.1 only. State (config, pids, logs, temp files) lives in
 # $FLINK_CLUSTER_DIR (default target/flink-cluster); `mvn clean` removes it, so stop first.
@@ -15,6 +18,9 @@
 #                        the next block of ten is tried, up to 18999    (18080)
 #   FLINK_SLOTS          task slots of the TaskManager   (2)
 #   FLINK_START_TIMEOUT  seconds to wait for REST and the TaskManager  (120)
+#   FLINK_EXTRA_CONFIG   lines appended to config.yaml, e.g. "restart-strategy.type: none"
+#   FLINK_CLUSTER_OWNER  a pid: the cluster stops by itself once that process is gone (tests
+#                        pass their own, so no Flink process outlives a killed build)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,23 +54,44 @@ JAVA17_OPENS=(
 die() { echo "flink-cluster: $*" >&2; exit 1; }
 say() { echo "flink-cluster: $*" >&2; }
 
-alive() { [[ -f "$STATE/$1.pid" ]] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+# Running, not a zombie: a process killed a moment ago answers kill -0 until it is reaped.
+alive() {
+  [[ -f "$STATE/$1.pid" ]] || return 1
+  local pid stat
+  pid="$(cat "$STATE/$1.pid")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null || true)"
+  [[ "${stat##*) }" != Z* ]]
+}
 
 port_taken() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 rest_port() { cat "$STATE/rest.port" 2>/dev/null || true; }
 
+overview() { curl -fsS --max-time 2 "http://$HOST:$1/overview" 2>/dev/null || true; }
+
+# The ids of the TaskManagers the JobManager lists, one a line.
+taskmanager_ids() {
+  curl -fsS --max-time 2 "http://$HOST:$1/taskmanagers" 2>/dev/null \
+    | grep -o '"id":"[^"]*"' || true
+}
+
 # --- classpath ------------------------------------------------------------------------------
 
 # The project's runtime classpath: flink-runtime and flink-clients come with
-# beam-runners-flink-1.19. Cached until the pom changes.
+# beam-runners-flink-1.19. Cached until the pom or this script changes. The property is
+# includeScope (not mdep.includeScope): with the wrong one Maven silently adds the test jars,
+# and a job then fails on the cluster with "JodaModule not a subtype" (a test-only Jackson
+# module on the TaskManager's classpath that the job's jar lacks).
 classpath() {
   local file="$STATE/classpath.txt"
-  if [[ ! -s "$file" || "$ROOT/pom.xml" -nt "$file" ]]; then
+  if [[ ! -s "$file" || "$ROOT/pom.xml" -nt "$file" || "${BASH_SOURCE[0]}" -nt "$file" ]]; then
     say "resolving the runtime classpath with Maven"
-    (cd "$ROOT" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
+    (cd "$ROOT" && mvn -B -q dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.outputFile="$file") >"$LOGS/maven.log" 2>&1 \
       || die "mvn dependency:build-classpath failed, see $LOGS/maven.log"
+    # Maven leaves an unchanged file as it was: without this it would resolve on every call.
+    touch "$file"
   fi
   local cp
   cp="$(cat "$file")"
@@ -109,6 +136,8 @@ pick_ports() {
       TM_DATA_PORT=$((base + 4))
       JM_METRICS_PORT=$((base + 5))
       TM_METRICS_PORT=$((base + 6))
+      # Kept for start-taskmanager, which must reuse them.
+      declare -p REST_PORT TM_METRICS_PORT >"$STATE/ports"
       return
     fi
     base=$((base + 10))
@@ -158,6 +187,9 @@ web.tmpdir: $STATE/tmp
 web.submit.enable: false
 high-availability.type: NONE
 EOF
+  if [[ -n "${FLINK_EXTRA_CONFIG:-}" ]]; then
+    printf '\n# FLINK_EXTRA_CONFIG\n%s\n' "$FLINK_EXTRA_CONFIG" >>"$CONF/config.yaml"
+  fi
 
   # This project logs through slf4j-jdk14, i.e. java.util.logging: without a config the
   # processes' warnings and errors would go nowhere useful. One line per record, to stderr,
@@ -208,6 +240,56 @@ launch() {
   cd - >/dev/null
 }
 
+launch_taskmanager() {
+  launch taskmanager 700m org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$TM_METRICS_PORT" \
+    -XX:MaxDirectMemorySize=768m -XX:MaxMetaspaceSize=256m
+}
+
+# With FLINK_CLUSTER_OWNER set: a detached loop that stops the cluster once that pid is gone,
+# even when the owner was killed and could run no cleanup of its own.
+watch_owner() {
+  [[ -n "${FLINK_CLUSTER_OWNER:-}" ]] || return 0
+  FLINK_CLUSTER_DIR="$STATE" setsid bash -c \
+    'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec "$2" stop' \
+    watchdog "$FLINK_CLUSTER_OWNER" "$ROOT/runners/flink-cluster.sh" \
+    </dev/null >>"$LOGS/watchdog.log" 2>&1 &
+  echo $! >"$STATE/watchdog.pid"
+}
+
+start_taskmanager() {
+  alive jobmanager || die "the JobManager is not running: start the cluster first"
+  if alive taskmanager; then
+    say "the TaskManager is running (pid $(cat "$STATE/taskmanager.pid"))"
+    return 0
+  fi
+  [[ -f "$STATE/ports" ]] || die "no $STATE/ports: start the cluster with this script first"
+  # shellcheck disable=SC1091
+  source "$STATE/ports"
+  CLASSPATH_JARS="$(classpath)"
+  # A killed TaskManager stays listed until the JobManager notices: wait for a new id.
+  local before deadline=$((SECONDS + TIMEOUT)) id
+  before="$(taskmanager_ids "$REST_PORT")"
+  mv -f "$LOGS/taskmanager.log" "$LOGS/taskmanager.log.1" 2>/dev/null || true
+  launch_taskmanager
+  while ((SECONDS < deadline)); do
+    if ! alive taskmanager; then
+      say "the taskmanager exited; last lines of $LOGS/taskmanager.log:"
+      tail -n 30 "$LOGS/taskmanager.log" >&2 || true
+      exit 1
+    fi
+    while read -r id; do
+      if [[ -n "$id" ]] && ! grep -qxF "$id" <<<"$before"; then
+        say "taskmanager up (pid $(cat "$STATE/taskmanager.pid")): $(overview "$REST_PORT")"
+        echo "--flinkMaster=$HOST:$REST_PORT"
+        return 0
+      fi
+    done <<<"$(taskmanager_ids "$REST_PORT")"
+    sleep 1
+  done
+  say "no new TaskManager registered at http://$HOST:$REST_PORT after ${TIMEOUT}s; logs in $LOGS"
+  exit 1
+}
+
 start() {
   if alive jobmanager || alive taskmanager; then
     say "already running (stop it first)"
@@ -216,6 +298,9 @@ start() {
   fi
   command -v java >/dev/null || die "java is not on the PATH"
   command -v curl >/dev/null || die "curl is not on the PATH"
+  if [[ -n "${FLINK_CLUSTER_OWNER:-}" ]] && ! kill -0 "$FLINK_CLUSTER_OWNER" 2>/dev/null; then
+    die "FLINK_CLUSTER_OWNER $FLINK_CLUSTER_OWNER is not running"
+  fi
   mkdir -p "$STATE" "$LOGS"
   rm -f "$STATE"/*.pid "$STATE/rest.port"
   CLASSPATH_JARS="$(classpath)"
@@ -224,9 +309,9 @@ start() {
 
   launch jobmanager 768m org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     "$JM_METRICS_PORT"
-  launch taskmanager 700m org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$TM_METRICS_PORT" \
-    -XX:MaxDirectMemorySize=768m -XX:MaxMetaspaceSize=256m
+  launch_taskmanager
   echo "$REST_PORT" >"$STATE/rest.port"
+  watch_owner
 
   local deadline=$((SECONDS + TIMEOUT)) overview=""
   while ((SECONDS < deadline)); do
@@ -238,7 +323,7 @@ start() {
         exit 1
       fi
     done
-    overview="$(curl -fsS --max-time 2 "http://$HOST:$REST_PORT/overview" 2>/dev/null || true)"
+    overview="$(overview "$REST_PORT")"
     if [[ "$overview" == *'"taskmanagers":1'* ]]; then
       say "up: $overview"
       say "web/REST http://$HOST:$REST_PORT  logs $LOGS  stop: $0 stop"
@@ -273,6 +358,12 @@ stop() {
     rm -f "$STATE/$name.pid"
   done
   rm -f "$STATE/rest.port"
+  # The owner's watchdog has nothing left to watch (unless the watchdog is what runs this).
+  if [[ -f "$STATE/watchdog.pid" ]]; then
+    pid="$(cat "$STATE/watchdog.pid")"
+    [[ "$pid" == "$PPID" || "$pid" == "$$" ]] || kill "$pid" 2>/dev/null || true
+    rm -f "$STATE/watchdog.pid"
+  fi
   ((stopped)) || say "nothing was running"
 }
 
@@ -296,5 +387,6 @@ case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 [start|stop|status]" ;;
+  start-taskmanager) start_taskmanager ;;
+  *) die "usage: $0 [start|stop|status|start-taskmanager]" ;;
 esac

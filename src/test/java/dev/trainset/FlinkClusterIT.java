@@ -1,0 +1,493 @@
+package dev.trainset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jar on a real Flink session cluster: {@code runners/flink-cluster.sh} starts a JobManager
+ * and a TaskManager as processes of their own, and the jar is launched as a user launches it. A
+ * detached submission returns before its job finishes, and the job then finishes the run itself
+ * with the files the embedded runner writes; a TaskManager killed in the middle of a run leaves
+ * the previous output as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlinkClusterIT {
+  private static final String FORMATS =
+      "jsonl,chatml,alpaca,text,sharegpt,openai,anthropic,tokens,csv";
+  private static final Path STATE = Path.of("target/flink-cluster-it").toAbsolutePath();
+  /** What every process of the test printed, kept for a look after a failure. */
+  private static final Path LOGS = Path.of("target/flink-cluster-it-logs").toAbsolutePath();
+  // No restarts: a job that lost its TaskManager fails at once instead of waiting for slots; a
+  // 2 s heartbeat finds a killed TaskManager in seconds (unreachable, not timed out: 50 s stays).
+  private static final String CLUSTER_CONFIG =
+      "restart-strategy.type: none\nheartbeat.interval: 2000";
+  // Bounds for 2-core machines shared with other builds; none of them is a speed claim.
+  private static final Duration CLUSTER_START = Duration.ofMinutes(8);
+  private static final Duration LAUNCH = Duration.ofMinutes(3);
+  private static final Duration JOB = Duration.ofMinutes(3);
+  private static final Pattern SUBMITTED = Pattern.compile(
+      "trainset: quickstart: submitted job ([0-9a-f]{32}) on FlinkRunner; the output is complete"
+          + " when (.+)/_SUCCESS exists");
+  /** Files whose text names the output directory: the trainer hand-off. */
+  private static final List<String> NAME_THE_DIRECTORY =
+      List.of("_report/axolotl/", "_report/llama_factory/");
+
+  @TempDir static Path work;
+  private String restPort;
+  private Started embedded;
+  private Path embeddedOut;
+  private Thread stopOnExit;
+
+  /** A started process, named for its output files. */
+  record Started(String name, Process process) {}
+
+  /** A finished process: exit status, what it printed, and when it ended (epoch ms). */
+  record Run(int exit, String out, String err, long endedMillis) {}
+
+  @BeforeAll
+  void startTheClusterAndTheEmbeddedRun() throws Exception {
+    work = work.toAbsolutePath();
+    if (Files.isDirectory(LOGS)) {
+      try (Stream<Path> old = Files.list(LOGS)) {
+        for (Path file : old.toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+    embeddedOut = work.resolve("embedded");
+    // The embedded reference run needs no cluster: it runs while the cluster starts.
+    embedded = start("embedded", jar("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=" + embeddedOut, "--formats=" + FORMATS));
+    // Should the JVM end without @AfterAll; a JVM that is killed is the script's watchdog's job.
+    stopOnExit = new Thread(() -> script("stop", Duration.ofMinutes(1)));
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    script("stop", Duration.ofMinutes(1));
+    long begin = System.nanoTime();
+    Run started = script("start", CLUSTER_START);
+    assertEquals(0, started.exit(), started.err());
+    Matcher master = Pattern.compile("--flinkMaster=127\\.0\\.0\\.1:(\\d+)").matcher(started.out());
+    assertTrue(master.find(), started.out() + started.err());
+    restPort = master.group(1);
+    log("cluster up in %.1f s at 127.0.0.1:%s", seconds(begin), restPort);
+  }
+
+  @AfterAll
+  void stopTheCluster() {
+    if (embedded != null) {
+      embedded.process().destroyForcibly();
+    }
+    Run stopped = script("stop", Duration.ofMinutes(1));
+    Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    assertEquals(0, stopped.exit(), stopped.err());
+    assertFalse(alive("jobmanager") || alive("taskmanager"), "a Flink process outlived stop");
+  }
+
+  @Test
+  @Order(1)
+  void aDetachedRunReturnsBeforeItsJobEndsAndTheJobWritesWhatTheEmbeddedRunnerWrites()
+      throws Exception {
+    Path out = work.resolve("cluster");
+    long begin = System.nanoTime();
+    Run launch = waitFor(start("detached", jar("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=" + out, "--formats=" + FORMATS, "--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:" + restPort, "--attachedMode=false", "--parallelism=2",
+        "--fasterCopy=true", "--filesToStage=" + jarPath())), LAUNCH);
+    boolean completeAtReturn = Files.exists(out.resolve("_SUCCESS"));
+    log("detached launcher returned in %.1f s", seconds(begin));
+
+    assertEquals(0, launch.exit(), launch.err());
+    Matcher submitted = SUBMITTED.matcher(launch.out().strip());
+    assertTrue(submitted.matches(), launch.out());
+    assertEquals(out.toString(), submitted.group(2));
+    assertFalse(completeAtReturn, "_SUCCESS existed when the detached launcher returned");
+
+    awaitFile(out.resolve("_SUCCESS"), JOB);
+    log("_SUCCESS %.1f s after the launcher returned", (System.currentTimeMillis()
+        - launch.endedMillis()) / 1000.0);
+    JsonNode job = rest("/jobs/" + submitted.group(1));
+    assertEquals("FINISHED", job.get("state").asText(), job.toString());
+    log("job ran %.1f s on the cluster", job.get("duration").asLong() / 1000.0);
+    assertTrue(job.get("end-time").asLong() > launch.endedMillis(),
+        "the job ended before the launcher returned: " + job);
+
+    Run reference = waitFor(embedded, LAUNCH);
+    assertEquals(0, reference.exit(), reference.err());
+    assertSameOutput(embeddedOut, out);
+    JsonNode stats = Json.MAPPER.readTree(out.resolve("_report/stats.json").toFile());
+    assertEquals("FlinkRunner", stats.get("runner").asText());
+    assertEquals(38, stats.get("records_read").asLong());
+    assertEquals(29, stats.get("examples_exported").asLong());
+    assertEquals(9, stats.get("records_rejected").asLong());
+    assertManifestListsEveryFile(out);
+    assertManifestListsEveryFile(embeddedOut);
+  }
+
+  @Test
+  @Order(2)
+  void aTaskManagerKilledMidRunFailsTheRunAndLeavesThePreviousOutputAsItWas() throws Exception {
+    Run reference = waitFor(embedded, LAUNCH);
+    assertEquals(0, reference.exit(), reference.err());
+    Path out = work.resolve("killed");
+    copyTree(embeddedOut, out);
+    Map<String, String> previous = tree(out);
+    assertTrue(previous.containsKey("_SUCCESS"), previous.keySet().toString());
+    Path input = work.resolve("bigger.jsonl");
+    // A hundred variants of every sample line: the writes take long enough to be caught at.
+    Files.writeString(input, variants(Path.of("pipelines/samples/quickstart.jsonl"), 100));
+
+    Started launcher = start("killed", jar("--pipeline=pipelines/quickstart.yaml",
+        "--input=" + input, "--outputDir=" + out, "--formats=" + FORMATS, "--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:" + restPort, "--parallelism=2", "--fasterCopy=true",
+        "--filesToStage=" + jarPath()));
+    Path staging = awaitStaging(out, launcher, LAUNCH.plus(JOB));
+    long taskManager = Long.parseLong(Files.readString(STATE.resolve("taskmanager.pid")).strip());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")), "publishing began before the kill");
+    ProcessHandle.of(taskManager).orElseThrow().destroyForcibly();
+    long killed = System.nanoTime();
+    log("killed the TaskManager (%d) once %s appeared", taskManager, staging.getFileName());
+
+    Run run = waitFor(launcher, JOB);
+    log("attached launcher exited %d, %.1f s after the kill", run.exit(), seconds(killed));
+    assertEquals(1, run.exit(), run.out() + run.err());
+    // Beam logs the job's stack trace first; the launcher's own line comes last.
+    List<String> lines = run.err().strip().lines().toList();
+    String failed = lines.get(lines.size() - 1);
+    assertTrue(failed.startsWith("trainset: the pipeline failed: "), run.err());
+    assertTrue(failed.contains("TaskManager"), failed);
+    assertEquals("", run.out());
+    // Every previous file, _SUCCESS included, byte for byte; no staging folder left.
+    assertEquals(previous, tree(out));
+    JsonNode jobs = rest("/jobs/overview").get("jobs");
+    long failedJobs = 0;
+    for (JsonNode job : jobs) {
+      failedJobs += job.get("state").asText().equals("FAILED") ? 1 : 0;
+    }
+    assertEquals(1, failedJobs, jobs.toString());
+
+    long begin = System.nanoTime();
+    Run restarted = script("start-taskmanager", CLUSTER_START);
+    assertEquals(0, restarted.exit(), restarted.err());
+    log("TaskManager restarted in %.1f s", seconds(begin));
+    JsonNode overview = rest("/overview");
+    assertEquals(1, overview.get("taskmanagers").asInt(), overview.toString());
+  }
+
+  /**
+   * The two outputs hold the same files, byte for byte, but for what differs by design: the
+   * run's own fields in stats.json and manifest.json, combined.csv's row order (rows arrive in
+   * the order the workers send them), Parquet (not byte-stable between runs), and the
+   * directory's path in the trainer hand-off.
+   */
+  private static void assertSameOutput(Path expectedDir, Path actualDir) throws IOException {
+    Map<String, String> expected = tree(expectedDir);
+    assertEquals(expected.keySet(), tree(actualDir).keySet());
+    List<String> skipped = new ArrayList<>();
+    for (String path : expected.keySet()) {
+      if (path.endsWith("/")) {
+        continue;
+      }
+      Path want = expectedDir.resolve(path);
+      Path got = actualDir.resolve(path);
+      if (path.equals("_report/stats.json")) {
+        assertEquals(withoutRunFields(want), withoutRunFields(got), path);
+      } else if (path.equals("_report/manifest.json")) {
+        assertEquals(manifestForComparison(want, expectedDir),
+            manifestForComparison(got, actualDir), path);
+      } else if (path.equals("csv/combined.csv")) {
+        List<String> wantLines = Files.readAllLines(want);
+        List<String> gotLines = Files.readAllLines(got);
+        assertEquals(wantLines.get(0), gotLines.get(0), path + ": header");
+        assertEquals(wantLines.stream().sorted().toList(), gotLines.stream().sorted().toList(),
+            path);
+      } else if (path.endsWith(".parquet")) {
+        skipped.add(path);
+      } else if (namesTheDirectory(path)) {
+        String wantText = Files.readString(want);
+        String gotText = Files.readString(got);
+        assertTrue(gotText.contains(actualDir.toString()), path);
+        assertEquals(wantText.replace(expectedDir.toString(), "DIR"),
+            gotText.replace(actualDir.toString(), "DIR"), path);
+      } else {
+        assertEquals(Files.readString(want), Files.readString(got), path);
+        assertEquals(expected.get(path), sha256(got), path);
+      }
+    }
+    if (!skipped.isEmpty()) {
+      log("not compared (Parquet is not byte-stable between runs): %s", skipped);
+    }
+  }
+
+  /** manifest.json lists every file of the output but itself and _SUCCESS, at its size and hash. */
+  private static void assertManifestListsEveryFile(Path dir) throws IOException {
+    Map<String, String> present = new TreeMap<>();
+    for (Map.Entry<String, String> entry : tree(dir).entrySet()) {
+      String path = entry.getKey();
+      if (!path.endsWith("/") && !path.equals("_SUCCESS")
+          && !path.equals("_report/manifest.json")) {
+        present.put(path, Files.size(dir.resolve(path)) + " " + entry.getValue());
+      }
+    }
+    Map<String, String> listed = new TreeMap<>();
+    JsonNode manifest = Json.MAPPER.readTree(dir.resolve("_report/manifest.json").toFile());
+    for (JsonNode file : manifest.get("files")) {
+      assertTrue(listed.put(file.get("path").asText(),
+          file.get("bytes").asLong() + " " + file.get("sha256").asText()) == null, file.toString());
+    }
+    assertEquals(present, listed, dir.toString());
+  }
+
+  private static JsonNode withoutRunFields(Path stats) throws IOException {
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(stats.toFile());
+    node.remove(List.of("duration_ms", "runner"));
+    return node;
+  }
+
+  /**
+   * manifest.json without the run's id, and without the size and hash of the files that differ
+   * by design (stats.json, the hand-off; combined.csv's hash, as its rows come in any order):
+   * {@link #assertManifestListsEveryFile} checks those against the files themselves.
+   */
+  private static JsonNode manifestForComparison(Path manifest, Path dir) throws IOException {
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(manifest.toFile());
+    assertTrue(node.remove("run").asText().matches("\\d{14}-[0-9a-f]{8}"), node.toString());
+    for (JsonNode file : (ArrayNode) node.get("files")) {
+      String path = file.get("path").asText();
+      if (path.equals("_report/stats.json") || namesTheDirectory(path)) {
+        ((ObjectNode) file).remove(List.of("bytes", "sha256"));
+      } else if (path.equals("csv/combined.csv")) {
+        ((ObjectNode) file).remove("sha256");
+      }
+    }
+    return node;
+  }
+
+  private static boolean namesTheDirectory(String path) {
+    return NAME_THE_DIRECTORY.stream().anyMatch(path::startsWith);
+  }
+
+  /**
+   * Every file and folder under {@code dir}, hidden ones included: relative path -> SHA-256
+   * (folders end in '/' and map to "").
+   */
+  private static Map<String, String> tree(Path dir) throws IOException {
+    Map<String, String> tree = new TreeMap<>();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.filter(path -> !path.equals(dir)).toList()) {
+        String relative = dir.relativize(path).toString().replace('\\', '/');
+        if (Files.isDirectory(path)) {
+          tree.put(relative + "/", "");
+        } else {
+          tree.put(relative, sha256(path));
+        }
+      }
+    }
+    return tree;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code copies} variants of every line of {@code samples}: objects get their id and output
+   * suffixed (still unique, still passing the same checks), other lines are repeated as they are.
+   */
+  private static String variants(Path samples, int copies) throws IOException {
+    StringBuilder text = new StringBuilder();
+    List<String> lines = Files.readAllLines(samples);
+    for (int copy = 0; copy < copies; copy++) {
+      for (String line : lines) {
+        JsonNode record;
+        try {
+          record = Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+          record = null;
+        }
+        if (record instanceof ObjectNode object && object.path("id").isTextual()
+            && object.path("output").isTextual()) {
+          object.put("id", object.get("id").asText() + "-" + copy);
+          object.put("output", object.get("output").asText() + " (variant " + copy + ")");
+          text.append(Json.write(object));
+        } else {
+          text.append(line);
+        }
+        text.append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** Waits for the run to stage its first files: the job is then writing the new output. */
+  private static Path awaitStaging(Path out, Started launcher, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(out)) {
+        try (Stream<Path> children = Files.list(out)) {
+          Path staging = children.filter(child -> child.getFileName().toString()
+              .startsWith(".staging-")).findFirst().orElse(null);
+          if (staging != null) {
+            return staging;
+          }
+        }
+      }
+      if (!launcher.process().isAlive()) {
+        fail("the launcher exited " + launcher.process().exitValue()
+            + " before the job staged anything: " + Files.readString(outputFile(launcher, ".err")));
+      }
+      Thread.sleep(20);
+    }
+    launcher.process().destroyForcibly();
+    throw new AssertionError("nothing staged in " + out + " within " + timeout);
+  }
+
+  private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " did not appear within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private JsonNode rest(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path + ": " + response.body());
+    return Json.MAPPER.readTree(response.body());
+  }
+
+  private static boolean alive(String process) {
+    try {
+      long pid = Long.parseLong(Files.readString(STATE.resolve(process + ".pid")).strip());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Runs {@code runners/flink-cluster.sh command} on the test's state dir and ports. */
+  private static Run script(String command, Duration timeout) {
+    try {
+      ProcessBuilder builder = new ProcessBuilder("bash", "runners/flink-cluster.sh", command);
+      builder.environment().put("FLINK_CLUSTER_DIR", STATE.toString());
+      builder.environment().put("FLINK_START_TIMEOUT", "240");
+      builder.environment().put("FLINK_EXTRA_CONFIG", CLUSTER_CONFIG);
+      // The cluster stops by itself should this JVM be killed.
+      builder.environment().put("FLINK_CLUSTER_OWNER",
+          Long.toString(ProcessHandle.current().pid()));
+      return waitFor(start("flink-cluster-" + command, builder), timeout);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("runners/flink-cluster.sh " + command, e);
+    }
+  }
+
+  private static ProcessBuilder jar(String... args) {
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jarPath()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
+  private static String jarPath() {
+    return Path.of(System.getProperty("trainset.jar", "target/trainset.jar")).toAbsolutePath()
+        .toString();
+  }
+
+  /**
+   * Starts a process with its output in files under {@link #LOGS} (a pipe nobody reads would
+   * block it); a name used twice gets a new pair of files.
+   */
+  private static Started start(String name, ProcessBuilder builder) throws IOException {
+    Files.createDirectories(LOGS);
+    String unique = name;
+    for (int n = 2; Files.exists(LOGS.resolve(unique + ".out")); n++) {
+      unique = name + "-" + n;
+    }
+    Started started = new Started(unique, null);
+    Process process = builder.redirectOutput(outputFile(started, ".out").toFile())
+        .redirectError(outputFile(started, ".err").toFile()).start();
+    return new Started(unique, process);
+  }
+
+  private static Path outputFile(Started started, String suffix) {
+    return LOGS.resolve(started.name() + suffix);
+  }
+
+  private static Run waitFor(Started started, Duration timeout)
+      throws IOException, InterruptedException {
+    Process process = started.process();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(started.name() + " did not end within " + timeout + ": "
+          + Files.readString(outputFile(started, ".err")));
+    }
+    long ended = System.currentTimeMillis();
+    return new Run(process.exitValue(), Files.readString(outputFile(started, ".out")),
+        Files.readString(outputFile(started, ".err")), ended);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf("FlinkClusterIT: " + format + "%n", args);
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+}
