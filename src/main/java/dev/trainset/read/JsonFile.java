@@ -1,12 +1,8 @@
 package dev.trainset.read;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trainset.model.Json;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainset.model.Reason;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -47,62 +43,77 @@ final class JsonFile {
       JsonLinesFile.read(buffered, emit);
       return;
     }
-    try (JsonParser parser = Json.MAPPER.createParser(buffered)) {
-      readValues(parser, emit);
-    } catch (IOException e) {
-      throw new Unreadable(e);
-    }
+    readValues(buffered, emit);
   }
 
   /** Root values one after another; an array's elements are records, as is a root object. */
-  private static void readValues(JsonParser parser, RecordEmitter emit) throws Unreadable {
+  private static void readValues(InputStream in, RecordEmitter emit) throws Unreadable {
     long index = 0;
+    JsonElements pieces;
     try {
-      JsonToken token;
-      while ((token = next(parser)) != null) {
-        if (token != JsonToken.START_ARRAY) {
-          emitValue(parser, emit, ++index);
-          continue;
-        }
-        while ((token = next(parser)) != JsonToken.END_ARRAY) {
-          if (token == null) {
-            throw new JsonParseException(parser, "the file ends inside an array");
-          }
-          emitValue(parser, emit, ++index);
-        }
+      pieces = new JsonElements(in, emit.maxRecordBytes());
+    } catch (IOException | RuntimeException e) {
+      throw new Unreadable(e);
+    }
+    JsonElements.Piece piece;
+    while ((piece = next(pieces)) != null) {
+      if (piece.kind() == JsonElements.Kind.UNCLOSED_ARRAY) {
+        emit.reject(emit.path() + ":" + piece.line(), Reason.PARSE_ERROR, "the array that"
+            + " opens at line " + piece.line() + " is not closed before the end of the file",
+            null);
+        continue;
       }
-    } catch (JsonProcessingException e) {
-      // A syntax error leaves the parser nowhere to resume: the rest of the file is one
-      // rejection, so nothing after it is lost without a trace.
-      emit.reject(emit.path() + ":" + location(e), Reason.PARSE_ERROR,
-          e.getOriginalMessage() + " at " + location(e) + "; the rest of the file was not read",
-          null);
+      index++;
+      String where = piece.line() + "#" + index;
+      String described = "record " + index + " (line " + piece.line() + ")";
+      if (piece.kind() == JsonElements.Kind.REST) {
+        emit.reject(emit.path() + ":" + where, Reason.PARSE_ERROR, described + ": "
+            + problem(piece.bytes()) + "; its brackets do not balance and no later line starts"
+            + " a record, so it and the rest of the file were skipped: " + piece.length()
+            + " bytes on " + piece.lines() + (piece.lines() == 1 ? " line" : " lines"), null);
+      } else if (piece.length() > emit.maxRecordBytes()) {
+        emit.tooLarge(where, described, piece.length(), piece.bytes());
+      } else {
+        emitRecord(piece.bytes(), where, described, emit);
+      }
     }
   }
 
-  private static JsonToken next(JsonParser parser) throws JsonProcessingException, Unreadable {
+  private static JsonElements.@Nullable Piece next(JsonElements pieces) throws Unreadable {
     try {
-      return parser.nextToken();
-    } catch (JsonProcessingException e) {
-      throw e;
+      return pieces.next();
     } catch (IOException | RuntimeException e) {
       throw new Unreadable(e);
     }
   }
 
-  /** Reads the value the parser stands on and passes it on as record number {@code index}. */
-  private static void emitValue(JsonParser parser, RecordEmitter emit, long index)
-      throws JsonProcessingException, Unreadable {
-    long line = parser.currentTokenLocation().getLineNr();
+  /** Parses one record's bytes on their own, so that if they do not parse they cost only it. */
+  private static void emitRecord(byte[] bytes, String where, String described,
+      RecordEmitter emit) {
     JsonNode value;
     try {
-      value = parser.readValueAsTree();
-    } catch (JsonProcessingException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new Unreadable(e);
+      value = JsonLinesFile.ONE_VALUE.readTree(bytes);
+    } catch (IOException e) {
+      emit.reject(emit.path() + ":" + where, Reason.PARSE_ERROR, described + ": " + message(e),
+          JsonNodeFactory.instance.textNode(new String(bytes, StandardCharsets.UTF_8).strip()));
+      return;
     }
-    emit.json(value, line + "#" + index, "record " + index + " (line " + line + ")", null);
+    emit.json(value, where, described, null);
+  }
+
+  /** What Jackson finds wrong with {@code bytes}. */
+  private static String problem(byte[] bytes) {
+    try {
+      JsonLinesFile.ONE_VALUE.readTree(bytes);
+      return "it does not end";
+    } catch (IOException e) {
+      return message(e);
+    }
+  }
+
+  private static String message(IOException e) {
+    return e instanceof JsonProcessingException processing
+        ? processing.getOriginalMessage() : String.valueOf(e.getMessage());
   }
 
   /** The first non-blank line of a file; {@code whole} is false when it runs past the peek. */
@@ -123,10 +134,5 @@ final class JsonFile {
       start = end + 1;
     }
     return null;
-  }
-
-  private static String location(JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    return at == null ? "?" : "line " + at.getLineNr() + " column " + at.getColumnNr();
   }
 }

@@ -48,7 +48,7 @@ final class RecordEmitter {
     this.documentsRead = documentsRead;
   }
 
-  /** {@code input.max_record_bytes}: a longer JSON line is refused unread. */
+  /** {@code input.max_record_bytes}: a longer JSON line or array element is refused. */
   int maxRecordBytes() {
     return maxRecordBytes;
   }

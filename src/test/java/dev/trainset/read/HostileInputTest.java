@@ -84,6 +84,62 @@ public class HostileInputTest {
   }
 
   @Test
+  public void readsTheElementsAfterABadElementOfAJsonArray() throws IOException {
+    String bad = "{\"id\":\"b\", \"x\": }";
+    File array = write("array.json", "[{\"id\":\"a\",\"text\":\"one\"}, " + bad
+        + ", {\"id\":\"c\",\"text\":\"three\"}, {\"id\":\"d\",\"text\":\"four\"}]\n");
+
+    PCollectionTuple out = read("", array);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", array.getPath() + ":1#1", object("{\"id\":\"a\",\"text\":\"one\"}")),
+            Document.read("c", array.getPath() + ":1#3",
+                object("{\"id\":\"c\",\"text\":\"three\"}")),
+            Document.read("d", array.getPath() + ":1#4",
+                object("{\"id\":\"d\",\"text\":\"four\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(array.getPath() + ":1#2", "read", "parse_error",
+                "record 2 (line 1): Unexpected character ('}' (code 125)): expected a value",
+                JsonNodeFactory.instance.textNode(bad)));
+    pipeline.run();
+  }
+
+  @Test
+  public void resumesAfterAnElementMissingItsCloseAtTheNextLineThatStartsOne()
+      throws IOException {
+    // b lacks its "}": the next line that starts with "{" no deeper than b's starts the next one.
+    File lines = write("lines.json", "[{\"id\": \"a\"},\n {\"id\": \"b\", \"x\": 1,\n"
+        + " {\"id\": \"c\", \"m\": [\n   {\"n\": 1}]},\n {\"id\": \"d\"}]\n");
+    // No such line: the rest of the file goes with b, and its rejection says how much that is.
+    File flat = write("flat.json",
+        "[{\"id\": \"e\"}, {\"id\": \"f\", \"x\": 1, {\"id\": \"g\"}, {\"id\": \"h\"}]\n");
+
+    PCollectionTuple out = read("", lines, flat);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", lines.getPath() + ":1#1", object("{\"id\": \"a\"}")),
+            Document.read("c", lines.getPath() + ":3#3",
+                object("{\"id\": \"c\", \"m\": [{\"n\": 1}]}")),
+            Document.read("d", lines.getPath() + ":5#4", object("{\"id\": \"d\"}")),
+            Document.read("e", flat.getPath() + ":1#1", object("{\"id\": \"e\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2#2", "read", "parse_error",
+                "record 2 (line 2): Unexpected end-of-input within/between Object entries",
+                JsonNodeFactory.instance.textNode("{\"id\": \"b\", \"x\": 1,")),
+            new Rejected(flat.getPath() + ":1#2", "read", "parse_error",
+                "record 2 (line 1): Unexpected character ('{' (code 123)): was expecting"
+                    + " double-quote to start field name; its brackets do not balance and no later"
+                    + " line starts a record, so it and the rest of the file were skipped: 46 bytes"
+                    + " on 1 line",
+                null));
+    pipeline.run();
+  }
+
+  @Test
   public void saysWhereATruncatedGzipEndsAndHowManyRecordsWereRead() throws IOException {
     ByteArrayOutputStream whole = new ByteArrayOutputStream();
     try (OutputStream gzip = new GZIPOutputStream(whole)) {

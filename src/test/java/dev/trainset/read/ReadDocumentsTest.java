@@ -115,10 +115,10 @@ public class ReadDocumentsTest {
                 object("{\"id\": \"a\", \"text\": \"one\"}")));
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
-            new Rejected(array.getPath() + ":line 2 column 13", "read", "parse_error",
-                "Unexpected character ('\"' (code 34)): was expecting comma to separate Object"
-                    + " entries at line 2 column 13; the rest of the file was not read",
-                null));
+            new Rejected(array.getPath() + ":2#2", "read", "parse_error",
+                "record 2 (line 2): Unexpected character ('\"' (code 34)): was expecting comma to"
+                    + " separate Object entries",
+                JsonNodeFactory.instance.textNode("{\"id\": \"b\" \"text\": 2}")));
     pipeline.run();
   }
 
