@@ -1,7 +1,7 @@
 package dev.trainset.read;
 
+import dev.trainset.testing.Fixtures;
 import static dev.trainset.testing.Fixtures.object;
-import static dev.trainset.testing.Fixtures.spec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainset.model.Document;
@@ -25,18 +25,11 @@ public class ReadDocumentsTest {
   @Rule public final transient TemporaryFolder folder = new TemporaryFolder();
 
   private File write(String name, String text) throws IOException {
-    File file = folder.newFile(name);
-    Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
-    return file;
+    return Fixtures.write(folder, name, text);
   }
 
   private PCollectionTuple read(String format, File... files) {
-    StringBuilder paths = new StringBuilder();
-    for (File file : files) {
-      paths.append(paths.length() == 0 ? "" : ", ").append("'").append(file.getPath()).append("'");
-    }
-    return pipeline.apply(ReadDocuments.from(
-        spec("input: {paths: [" + paths + "], format: " + format + "}").input()));
+    return pipeline.apply(ReadDocuments.from(Fixtures.reading(", format: " + format, files).input()));
   }
 
   @Test

@@ -7,8 +7,13 @@ import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
 import dev.trainset.model.Document;
 import dev.trainset.model.Json;
+import java.io.File;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.regex.Pattern;
+import org.junit.rules.TemporaryFolder;
 
 /** Small builders the tests share: specs from YAML snippets, documents from JSON text. */
 public final class Fixtures {
@@ -25,6 +30,22 @@ public final class Fixtures {
     String withInput =
         TOP_LEVEL_INPUT.matcher(yaml).find() ? yaml : yaml + "\ninput: {paths: [unused.jsonl]}\n";
     return SpecLoader.load(withInput, SpecLoader.Overrides.NONE, Plugins.INSTANCE);
+  }
+
+  /** A file of {@code folder} named {@code name} holding {@code text} (UTF-8). */
+  public static File write(TemporaryFolder folder, String name, String text) throws IOException {
+    File file = folder.newFile(name);
+    Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** The spec of reading {@code files}, with more {@code input} keys ({@code ", format: csv"}). */
+  public static PipelineSpec reading(String settings, File... files) {
+    StringBuilder paths = new StringBuilder();
+    for (File file : files) {
+      paths.append(paths.length() == 0 ? "" : ", ").append("'").append(file.getPath()).append("'");
+    }
+    return spec("input: {paths: [" + paths + "]" + settings + "}");
   }
 
   /** A freshly read document with origin {@code test:<line>}. */
