@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 final class InputRules {
   private static final Pattern SERVER = Pattern.compile("[^\\s:,]+:\\d{1,5}");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-  private static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
   /** Consumer properties trainset sets itself, and the key of input.kafka that sets each. */
   private static final Map<String, String> SET_BY_TRAINSET = Map.of(
@@ -81,14 +80,13 @@ final class InputRules {
           "a non-empty consumer group id (offsets are committed for it)");
     }
     oneOf("input.kafka.start", kafka.start(), KafkaStart.class);
-    if (kafka.maxRecords() <= 0) {
+    if (kafka.maxRecords() < 0) {
       throw ConfigException.notAllowed("input.kafka.max_records", kafka.maxRecords(),
-          "a whole number > 0 (streaming from Kafka, one export per window, is not available"
-              + " in this version)");
+          "a whole number >= 0 (0: read without end, one export per window; > 0: a bounded"
+              + " slice, a batch run)");
     }
-    if (kafka.window() == null || !DURATION.matcher(kafka.window()).matches()) {
-      throw ConfigException.notAllowed("input.kafka.window", kafka.window(),
-          "a duration: a whole number and s, m, h or d (30s, 5m, 1h, 1d)");
+    if (!Durations.valid(kafka.window())) {
+      throw ConfigException.notAllowed("input.kafka.window", kafka.window(), Durations.ALLOWED);
     }
     for (Map.Entry<String, String> property : kafka.properties().entrySet()) {
       // Never the value: it may be a password or a JAAS line.

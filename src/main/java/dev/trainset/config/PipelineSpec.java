@@ -45,6 +45,31 @@ public record PipelineSpec(
     split.validate();
     output.validate(registries);
     hubSplitNames(registries);
+    streaming(registries);
+  }
+
+  /** Whether the input never ends: Kafka without {@code max_records}, one export per window. */
+  public boolean streaming() {
+    return input.kafka() != null && input.kafka().unbounded();
+  }
+
+  /** What needs the whole input, which a streaming run never has. */
+  private void streaming(Registries registries) {
+    if (!streaming()) {
+      return;
+    }
+    for (String format : output.formats()) {
+      if (registries.selectsByIndex(format)) {
+        throw ConfigException.notAllowed("output.formats", format, "with unbounded input"
+            + " (input.kafka.max_records: 0), every format but " + format + ", which numbers"
+            + " a whole split; set input.kafka.max_records to read a bounded slice");
+      }
+    }
+    if (!output.onComplete().isEmpty()) {
+      throw ConfigException.notAllowed("output.on_complete", output.onComplete(),
+          "[] with unbounded input (input.kafka.max_records: 0): on_complete needs an attached"
+              + " batch run; a streaming run commits each window with its own _SUCCESS");
+    }
   }
 
   private void hubSplitNames(Registries registries) {
@@ -88,7 +113,8 @@ public record PipelineSpec(
    * {@code input.kafka}: a Kafka topic instead of files. {@code maxRecords > 0} reads a bounded
    * slice as a batch run; {@code properties} are consumer properties passed through as they are
    * (SASL, SSL), whose values may be secrets: {@link #toString} shows their keys only, and no
-   * message names a value. {@code window} is for streaming runs (not available yet).
+   * message names a value. With {@code maxRecords == 0} the read is unbounded (a streaming
+   * run) and {@code window} cuts it into exports.
    */
   public record Kafka(
       String bootstrapServers,
@@ -102,6 +128,16 @@ public record PipelineSpec(
     public Kafka {
       topics = List.copyOf(topics);
       properties = frozen(properties);
+    }
+
+    /** Whether the read never ends: no {@code max_records}, a streaming run. */
+    public boolean unbounded() {
+      return maxRecords <= 0;
+    }
+
+    /** {@code window} as a duration. */
+    public java.time.Duration windowDuration() {
+      return Durations.parse(window);
     }
 
     @Override
@@ -176,10 +212,16 @@ public record PipelineSpec(
       Signals signals,
       Map<String, Double> tiers,
       Dedup dedup,
-      double nearThreshold)
+      double nearThreshold,
+      String dedupTtl)
       implements Serializable {
     public Quality {
       tiers = frozen(tiers);
+    }
+
+    /** {@code dedup_ttl}: how long streaming exact dedup remembers a content. */
+    public java.time.Duration dedupTtlDuration() {
+      return Durations.parse(dedupTtl);
     }
 
     void validate() {

@@ -26,6 +26,9 @@ final class QualityRules {
       throw ConfigException.notAllowed(
           "quality.near_threshold", quality.nearThreshold(), "a number in (0, 1]");
     }
+    if (!Durations.valid(quality.dedupTtl())) {
+      throw ConfigException.notAllowed("quality.dedup_ttl", quality.dedupTtl(), Durations.ALLOWED);
+    }
   }
 
   static void check(PipelineSpec.Signals signals) {

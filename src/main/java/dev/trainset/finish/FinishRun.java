@@ -3,6 +3,7 @@ package dev.trainset.finish;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Json;
+import dev.trainset.model.Windows;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -20,9 +23,13 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.PCollectionList;
 
 /**
  * The last steps of the graph, which finish a run where its files are, so that no launcher has to
@@ -42,6 +49,9 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
 
   /** validation.json, in the output folder. */
   public static final String VALIDATION = "_report/validation.json";
+
+  /** The one key all of a run's (a window's) files are grouped under. */
+  private static final String RUN = "run";
 
   /** The folders a run publishes besides one per format. */
   private static final List<String> SIDE_FOLDERS = List.of("_rejected", "_validation", "_report");
@@ -76,35 +86,57 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
 
   @Override
   public PCollection<String> expand(PCollection<String> files) {
-    PCollectionView<List<FileFacts>> facts = files
+    KvCoder<String, FileFacts> keyed =
+        KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SerializableCoder.of(FileFacts.class)));
+    PCollection<KV<String, FileFacts>> facts = files
         .apply("ReadBack", ParDo.of(new ReadBackFn(spec.output(), folder.staging())))
         .setCoder(SerializableCoder.of(FileFacts.class))
-        .apply("AllFiles", View.asList());
-    // One element, so the step runs once, after every file was read back (its side input).
-    return files.getPipeline()
-        .apply("Run", Create.of(folder.staging()))
-        .apply("Publish", ParDo.of(new FinishFn(spec, folder, launch, facts)).withSideInputs(facts))
+        .apply("Keyed", WithKeys.of(RUN))
+        .setCoder(keyed);
+    if (files.isBounded() == PCollection.IsBounded.BOUNDED) {
+      // A batch run finishes even when it wrote no file at all (no record read): one element
+      // that stands for no file. A window of a streaming run without records has no export.
+      facts = PCollectionList.of(facts)
+          .and(files.getPipeline().apply("Run", Create.of(KV.of(RUN, (FileFacts) null))
+              .withCoder(keyed)))
+          .apply("WithRun", Flatten.pCollections());
+    }
+    // All the files of the run (of the window), once every write is done: then the step runs.
+    return facts
+        .apply("AllFiles", GroupByKey.create())
+        .apply("Publish", ParDo.of(new FinishFn(spec, folder, launch)))
         .setCoder(StringUtf8Coder.of());
   }
 
   /** Writes the reports and side files, then publishes; outputs stats.json. */
-  static final class FinishFn extends DoFn<String, String> {
+  static final class FinishFn extends DoFn<KV<String, Iterable<FileFacts>>, String> {
     private final PipelineSpec spec;
     private final OutputFolder folder;
     private final Launch launch;
-    private final PCollectionView<List<FileFacts>> facts;
 
-    FinishFn(PipelineSpec spec, OutputFolder folder, Launch launch,
-        PCollectionView<List<FileFacts>> facts) {
+    FinishFn(PipelineSpec spec, OutputFolder folder, Launch launch) {
       this.spec = spec;
       this.folder = folder;
       this.launch = launch;
-      this.facts = facts;
     }
 
     @ProcessElement
-    public void process(ProcessContext context) throws IOException {
-      context.output(finish(spec, folder, launch, context.sideInput(facts)).statsJson());
+    public void process(@Element KV<String, Iterable<FileFacts>> run, BoundedWindow window,
+        OutputReceiver<String> out) throws IOException {
+      List<FileFacts> written = new ArrayList<>();
+      for (FileFacts file : run.getValue()) {
+        if (file != null) {
+          written.add(file);
+        }
+      }
+      String export = Windows.folder(window);
+      Finished finished = finish(spec, folder.forWindow(window), launch, written);
+      if (!export.isEmpty()) {
+        // A streaming run has no end for its launcher to report: each window says it is done.
+        System.out.printf("trainset: %s: %s: %s -> %s%n", spec.name(), export, finished.summary(),
+            finished.directory());
+      }
+      out.output(finished.statsJson());
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import dev.trainset.model.Windows;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
@@ -36,7 +38,7 @@ public final class OutputFolder implements Serializable {
   /** Written last into a published folder: the run is complete. */
   public static final String SUCCESS = "_SUCCESS";
 
-  private static final String STAGING_PREFIX = ".staging-";
+  private static final String STAGING_PREFIX = Windows.STAGING_PREFIX;
 
   private final String directory;
   private final String runId;
@@ -58,6 +60,16 @@ public final class OutputFolder implements Serializable {
 
   public String runId() {
     return runId;
+  }
+
+  /**
+   * The folder of {@code window}'s export: this folder for the global window (a batch run),
+   * {@code <dir>/window=<UTC start>/} for a window of a streaming run, each with its own staging
+   * folder and {@code _SUCCESS}.
+   */
+  public OutputFolder forWindow(BoundedWindow window) {
+    String folder = Windows.folder(window);
+    return folder.isEmpty() ? this : new OutputFolder(directory + "/" + folder, runId);
   }
 
   /** {@code path} (a full path under the staging folder) relative to it. */

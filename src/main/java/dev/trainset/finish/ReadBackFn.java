@@ -7,6 +7,7 @@ import dev.trainset.formats.Formats;
 import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.report.OutputValidation;
 import java.io.IOException;
+import dev.trainset.model.Windows;
 import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 
 /**
  * Reads one written file, on the worker that gets it: its bytes through SHA-256 once, and on the
@@ -37,8 +39,9 @@ final class ReadBackFn extends DoFn<String, FileFacts> {
   }
 
   @ProcessElement
-  public void process(@Element String path, OutputReceiver<FileFacts> out) throws IOException {
-    out.output(read(output, staging, path));
+  public void process(@Element String path, BoundedWindow window, OutputReceiver<FileFacts> out)
+      throws IOException {
+    out.output(read(output, Windows.place(staging, window), path));
   }
 
   static FileFacts read(PipelineSpec.Output output, String staging, String path)

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.ApproximateQuantiles;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -33,8 +34,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * as JSON lines for {@link RunStats} to read. Its output, the files it wrote, tells the finishing
  * steps when the tally is complete.
  *
- * <p>Batch only: over unbounded input the counts would need a window, which the streaming
- * reports will bring.
+ * <p>Every count is per window: a streaming run's tally is its window's (each window is its own
+ * export), a batch run's the whole run's. The global combines give nothing for no input, so a
+ * window without rejections has no error lines, as a batch run without any.
  */
 public final class RunTally
     extends PTransform<PCollectionList<List<String>>, PCollection<String>> {
@@ -67,11 +69,6 @@ public final class RunTally
   /** The full path of each tally file written. */
   @Override
   public PCollection<String> expand(PCollectionList<List<String>> keys) {
-    for (PCollection<List<String>> each : keys.getAll()) {
-      if (each.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-        throw new IllegalArgumentException("RunTally counts bounded input only");
-      }
-    }
     PCollection<String> counts =
         keys.apply("AllKeys", Flatten.pCollections())
             .setCoder(ListCoder.of(StringUtf8Coder.of()))
@@ -81,7 +78,7 @@ public final class RunTally
         rejected
             .apply("ErrorText", MapElements.into(TypeDescriptors.strings())
                 .via((Rejected r) -> r.id() + ": " + r.reason()))
-            .apply("FirstErrors", Top.smallest(MAX_ERRORS))
+            .apply("FirstErrors", Top.<String>smallest(MAX_ERRORS).withoutDefaults())
             .apply("ErrorLines", ParDo.of(new ErrorLinesFn()));
     PCollectionList<String> lines = PCollectionList.of(counts).and(errors);
     if (exported != null) {
@@ -89,10 +86,12 @@ public final class RunTally
           exported.apply("Weights", MapElements.into(TypeDescriptors.doubles()).via(Example::weight));
       lines = lines
           .and(weights
-              .apply("WeightQuartiles", ApproximateQuantiles.globally(QUARTILE_NAMES.size()))
+              .apply("WeightQuartiles",
+                  Combine.globally(ApproximateQuantiles.ApproximateQuantilesCombineFn
+                      .<Double>create(QUARTILE_NAMES.size())).withoutDefaults())
               .apply("QuartileLines", ParDo.of(new QuartileLinesFn())))
           .and(weights
-              .apply("MeanWeight", Mean.globally())
+              .apply("MeanWeight", Mean.<Double>globally().withoutDefaults())
               .apply("MeanLines", ParDo.of(new MeanLinesFn())));
     }
     return lines

@@ -34,7 +34,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <p>Each check is a combine per key (group value, content hash) of the splits seen, then a
  * global combine of the keys seen in two or more splits, so no worker holds more than a key's
- * summary. Batch only: over unbounded input a leak could span windows.
+ * summary. Over unbounded input each window is checked on its own, as each is its own export.
  */
 public final class SplitLeakage extends PTransform<PCollection<Example>, PCollection<String>> {
   static final int SAMPLES = 10;
@@ -57,9 +57,6 @@ public final class SplitLeakage extends PTransform<PCollection<Example>, PCollec
 
   @Override
   public PCollection<String> expand(PCollection<Example> examples) {
-    if (examples.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-      throw new IllegalArgumentException("SplitLeakage checks bounded input only");
-    }
     PCollectionList<String> lines =
         PCollectionList.of(leaks(examples, "content", new ByContentFn()));
     if (!groupBy.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.trainset.write;
 
 import dev.trainset.model.Hashes;
+import dev.trainset.model.Windows;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
@@ -18,16 +19,15 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Keys;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -35,7 +35,6 @@ import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Writes records to files whose names and bytes depend only on the records, not on the runner,
@@ -55,12 +54,12 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * its first record, and {@link #withIndexRange} writes only the records whose index lies in a
  * range (file numbers then count only the files that hold some).
  *
- * <p>Counting needs bounded input. Unbounded input is written per window by {@link FileIO},
- * {@value ShardNaming#STREAMING_SHARDS} shard per window and destination, named by {@link
- * ShardNaming} with the window's bounds; the sort key is then unused, and a writer that needs
- * indexes ({@link #toIndexed}) refuses it. Bounded files are written in place: the caller writes
- * into a staging folder that is published only when the run succeeds, and a retried shard
- * rewrites the same bytes.
+ * <p>Unbounded input is written the same way, window by window (the counts, the shards and the
+ * sort are all per window): a window's files go to its own folder ({@link Windows#place}), so a
+ * window of a streaming run is written exactly as a batch run with its records would be, and a
+ * replayed window rewrites the same bytes. Only {@link #toIndexed} needs a whole, bounded input.
+ * Files are written in place: the caller writes into a staging folder that is published only
+ * when the run (or the window) succeeds, and a retried shard rewrites the same bytes.
  */
 public final class OrderedShards<V>
     extends PTransform<PCollection<KV<String, KV<String, V>>>, PCollection<KV<String, String>>> {
@@ -147,8 +146,8 @@ public final class OrderedShards<V>
   /** For each file written, {@code KV<destination, the file's full path>}. */
   @Override
   public PCollection<KV<String, String>> expand(PCollection<KV<String, KV<String, V>>> records) {
-    if (records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-      return perWindow(records);
+    if (indexed && records.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+      throw new IllegalArgumentException("indexes count a whole destination: bounded input only");
     }
     long shardRecords = maxRecordsPerFile > 0 ? Math.min(maxRecordsPerFile, SHARD_RECORDS)
         : SHARD_RECORDS;
@@ -170,31 +169,6 @@ public final class OrderedShards<V>
         .apply("WriteShards", ParDo.of(new WriteFn<>(this, destinationSizes, shardSizes, shardRecords))
             .withSideInputs(destinationSizes, shardSizes))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-  }
-
-  /** Unbounded input: each window's records in runner order, through FileIO. */
-  private PCollection<KV<String, String>> perWindow(PCollection<KV<String, KV<String, V>>> records) {
-    if (indexed) {
-      throw new IllegalArgumentException("indexes count a whole destination: bounded input only");
-    }
-    IndexedSinks<V> sinks = this.sinks;
-    SerializableFunction<String, String> extensions = this.extensions;
-    SerializableFunction<KV<String, V>, String> destination = KV::getKey;
-    return records
-        .apply("DropSortKeys", MapElements
-            .into(new TypeDescriptor<KV<String, V>>() {})
-            .via((KV<String, KV<String, V>> record) ->
-                KV.of(record.getKey(), record.getValue().getValue())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
-        .apply("WritePerWindow", FileIO.<String, KV<String, V>>writeDynamic()
-            .by(destination)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(Contextful.fn(KV::getValue), Contextful.fn(dest -> sinks.sink(dest, 0)))
-            .to(directory)
-            .withNaming(dest -> new ShardNaming(dest, extensions.apply(dest)))
-            .withCompression(compression)
-            .withNumShards(ShardNaming.STREAMING_SHARDS))
-        .getPerDestinationOutputFilenames();
   }
 
   static int shardCount(long records, long shardRecords) {
@@ -250,7 +224,8 @@ public final class OrderedShards<V>
     }
 
     @ProcessElement
-    public void process(ProcessContext context) throws IOException {
+    public void process(ProcessContext context, BoundedWindow window) throws IOException {
+      String directory = Windows.place(spec.directory, window);
       String destination = context.element().getKey().getKey();
       int shard = context.element().getKey().getValue();
       Map<KV<String, Integer>, Long> sizes = context.sideInput(shardSizes);
@@ -286,9 +261,9 @@ public final class OrderedShards<V>
         int to = (int) ((long) (part + 1) * records.size() / files);
         String name = naming.getFilename(GlobalWindow.INSTANCE, PaneInfo.NO_FIRING, totalFiles,
             firstFile + part, spec.compression);
-        write(spec.directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
+        write(directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
             records.subList(from, to));
-        context.output(KV.of(destination, spec.directory + "/" + name));
+        context.output(KV.of(destination, directory + "/" + name));
       }
     }
 

@@ -49,13 +49,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * output, and is still written in the other formats.
  *
  * <p>All text formats are encoded in one pass and written by one write, so adding a format adds
- * no pass over the data. Bounded input is written by {@link OrderedShards}: the same examples give
- * the same file names and bytes on every runner, records ordered by a hash of their id, at most
- * {@code output.max_records_per_file} per file; unbounded input is written per window (see
- * there). The Parquet formats (parquet, huggingface) have
+ * no pass over the data. They are written by {@link OrderedShards}: the same examples give the
+ * same file names and bytes on every runner, records ordered by a hash of their id, at most
+ * {@code output.max_records_per_file} per file. The Parquet formats (parquet, huggingface) have
  * their own write beside it, {@link WriteParquet}, and csv's {@code combined.csv} its one-file
  * write, {@link WriteCombinedCsv}. The tokens format, whose records depend on their place in that
- * order, has its own write too, {@link WriteTokens}.
+ * order, has its own write too, {@link WriteTokens}. Unbounded input is written window by window,
+ * each window into its own folder, by the same writes.
  */
 public final class WriteFormats extends PTransform<PCollection<Example>, PCollectionTuple> {
   /** For each example written, its format and split: {@code KV<format, split>}. */
@@ -136,7 +136,9 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
     for (FormatDescriptor format : descriptors) {
-      if (format.has(SideFile.COMBINED_CSV)) {
+      // combined.csv is one file over the whole run: a streaming run has none (README lists it).
+      if (format.has(SideFile.COMBINED_CSV)
+          && examples.isBounded() == PCollection.IsBounded.BOUNDED) {
         files = files.and(examples.apply("WriteCombinedCsv", WriteCombinedCsv.to(
             formats.get(format.name()), directory, compression(output.compression()))));
       }

@@ -54,18 +54,36 @@ class KafkaInputTest {
   }
 
   @Test
-  void streamingIsRefused() {
+  void streamingReadsWithoutEndPerWindow() {
+    PipelineSpec spec = load("input: {kafka: {topics: [documents], window: 30s}}");
+    assertEquals(true, spec.streaming());
+    assertEquals(java.time.Duration.ofSeconds(30), spec.input().kafka().windowDuration());
+    assertEquals(java.time.Duration.ofDays(7), spec.quality().dedupTtlDuration());
+    assertEquals(false, load("input: {kafka: {max_records: 10}}").streaming());
+  }
+
+  @Test
+  void streamingRefusesWhatNeedsTheWholeInput() {
     assertAll(
         refused("input.kafka.max_records",
-            "input.kafka.max_records: value '0' is not allowed; allowed: a whole number > 0"
-                + " (streaming from Kafka, one export per window, is not available in this"
-                + " version)",
-            "input: {kafka: {topics: [documents]}}"),
-        refused("input.kafka.max_records",
-            "input.kafka.max_records: value '-1' is not allowed; allowed: a whole number > 0"
-                + " (streaming from Kafka, one export per window, is not available in this"
-                + " version)",
-            "input: {kafka: {max_records: -1}}"));
+            "input.kafka.max_records: value '-1' is not allowed; allowed: a whole number >= 0"
+                + " (0: read without end, one export per window; > 0: a bounded slice, a batch"
+                + " run)",
+            "input: {kafka: {max_records: -1}}"),
+        refused("output.formats",
+            "output.formats: value 'tokens' is not allowed; allowed: with unbounded input"
+                + " (input.kafka.max_records: 0), every format but tokens, which numbers a"
+                + " whole split; set input.kafka.max_records to read a bounded slice",
+            "input: {kafka: {topics: [documents]}}", "output.formats=[jsonl, tokens]"),
+        refused("output.on_complete",
+            "output.on_complete: value '[echo]' is not allowed; allowed: [] with unbounded"
+                + " input (input.kafka.max_records: 0): on_complete needs an attached batch run;"
+                + " a streaming run commits each window with its own _SUCCESS",
+            "input: {kafka: {topics: [documents]}}", "output.on_complete=[echo]"),
+        refused("quality.dedup_ttl",
+            "quality.dedup_ttl: value '7 days' is not allowed; allowed: a duration: a whole"
+                + " number > 0 and s, m, h or d (30s, 5m, 1h, 7d)",
+            "input: {kafka: {topics: [documents]}}", "quality.dedup_ttl=7 days"));
   }
 
   @Test
@@ -106,7 +124,7 @@ class KafkaInputTest {
             slice.formatted("group_id: ' '")),
         refused("input.kafka.window",
             "input.kafka.window: value '5 minutes' is not allowed; allowed: a duration: a whole"
-                + " number and s, m, h or d (30s, 5m, 1h, 1d)",
+                + " number > 0 and s, m, h or d (30s, 5m, 1h, 7d)",
             slice.formatted("window: 5 minutes")),
         refused("input.kafka.nope",
             "input.kafka.nope: unknown key; allowed keys under 'input.kafka': [bootstrap_servers,"
@@ -149,7 +167,7 @@ class KafkaInputTest {
         noValue.getMessage());
     // A refusal of another key while a secret is set does not show it either.
     ConfigException other = assertThrows(ConfigException.class, () -> load(
-        "input: {kafka: {max_records: 0, properties: {ssl.key.password: " + SECRET + "}}}"));
+        "input: {kafka: {max_records: -1, properties: {ssl.key.password: " + SECRET + "}}}"));
     assertFalse(other.getMessage().contains(SECRET), other.getMessage());
 
     PipelineSpec spec = load(slice.formatted(SECRET));

@@ -46,7 +46,7 @@ class SpecLoaderTest {
     assertEquals(
         new PipelineSpec.Quality(1, 100000, 0, Tokenizer.CL100K_BASE, true, "", 0.0, false,
             new PipelineSpec.Signals(3, 20000, 2.0, 12.0, 0.25, 0.3, 0.3, 0.3, 0.3), Map.of(),
-            Dedup.EXACT, 0.8),
+            Dedup.EXACT, 0.8, "7d"),
         spec.quality());
     assertEquals(
         new PipelineSpec.Weights("", 1.0, false, new PipelineSpec.Freshness("", 365, "now"),
@@ -207,8 +207,8 @@ class SpecLoaderTest {
   @Test
   void refusesAnUnknownNestedKeyListingTheKeysOfItsSection() {
     assertRefused("quality.min_charz",
-        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
-            + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
+        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, dedup_ttl,"
+            + " heuristics, max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
             + " signals, skip_empty_output, tiers, tokenizer]",
         INPUT + "quality: {min_charz: 3}");
   }
@@ -224,8 +224,8 @@ class SpecLoaderTest {
   @Test
   void refusesAnUnknownKeyGivenBySet() {
     assertRefused("quality.min_charz",
-        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, heuristics,"
-            + " max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
+        "quality.min_charz: unknown key; allowed keys under 'quality': [dedup, dedup_ttl,"
+            + " heuristics, max_chars, max_tokens, min_chars, min_score, near_threshold, score_field,"
             + " signals, skip_empty_output, tiers, tokenizer]",
         INPUT, "quality.min_charz=3");
   }

@@ -86,7 +86,7 @@ public class WriteFormatsTest {
   }
 
   @Test
-  public void unboundedInputIsWrittenPerWindowWithTheWindowInTheFileName() throws IOException {
+  public void unboundedInputIsWrittenWindowByWindowEachIntoItsOwnFolder() throws IOException {
     PipelineSpec spec = spec("output: {formats: [jsonl, chatml]}");
     Instant start = new Instant(0);
     TestStream<Example> stream = TestStream.create(ExampleCoder.of())
@@ -98,31 +98,32 @@ public class WriteFormatsTest {
     pipeline
         .apply(stream)
         .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
-        .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath()));
+        .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath() + "/.staging-r"));
     pipeline.run();
 
-    String first = "1970-01-01T00-00-00.000Z-1970-01-01T00-01-00.000Z-pane0";
-    String second = "1970-01-01T00-01-00.000Z-1970-01-01T00-02-00.000Z-pane0";
+    // Each window's files in its own folder, before the staging folder the run publishes from.
+    String first = "window=1970-01-01T00-00-00Z/.staging-r/";
+    String second = "window=1970-01-01T00-01-00Z/.staging-r/";
     Map<String, List<String>> files = records("\n");
     assertEquals(Map.of(
-        "jsonl/train-" + first + ".jsonl", List.of(
+        first + "jsonl/train.jsonl", List.of(
             "{\"id\":\"i1\",\"split\":\"train\",\"weight\":2.0,\"instruction\":\"Add 2 and 3.\","
                 + "\"input\":\"\",\"output\":\"5\",\"metadata\":{\"topic\":\"math\"}}",
             "{\"id\":\"t1\",\"split\":\"train\",\"weight\":1.0,\"text\":\"Once upon a time.\","
                 + "\"metadata\":{}}"),
-        "jsonl/test-" + second + ".jsonl", List.of(
+        second + "jsonl/test.jsonl", List.of(
             "{\"id\":\"c1\",\"split\":\"test\",\"weight\":1.0,\"system\":\"Be brief.\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
                 + "{\"role\":\"assistant\",\"content\":\"Hello\"}],\"metadata\":{}}"),
-        "chatml/train-" + first + ".jsonl", List.of(
+        first + "chatml/train.jsonl", List.of(
             "{\"messages\":[{\"role\":\"user\",\"content\":\"Add 2 and 3.\"},"
                 + "{\"role\":\"assistant\",\"content\":\"5\"}],\"weight\":2.0,"
                 + "\"metadata\":{\"topic\":\"math\"}}"),
-        "chatml/test-" + second + ".jsonl", List.of(
+        second + "chatml/test.jsonl", List.of(
             "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                 + "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"}],"
                 + "\"weight\":1.0,\"metadata\":{}}"),
-        "_validation/chatml-" + first + ".jsonl", List.of(
+        first + "_validation/chatml.jsonl", List.of(
             "{\"id\":\"t1\",\"format\":\"chatml\",\"split\":\"train\","
                 + "\"reason\":\"a text example has no user or assistant turn\"}")),
         files);
