@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * How a run is launched: attached (this process waits for the job and prints the summary) or
@@ -25,6 +26,36 @@ final class Launching {
     }
     return options.getRunner() == FlinkRunner.class
         && !options.as(FlinkPipelineOptions.class).getAttachedMode();
+  }
+
+  /** How often a streaming run on Flink checkpoints, unless --checkpointingInterval says. */
+  static final long CHECKPOINT_MILLIS = 10_000;
+
+  /**
+   * Sets a streaming run up (unbounded input): the runner in streaming mode and, on Flink,
+   * checkpoints every {@value #CHECKPOINT_MILLIS} ms kept in {@code checkpoints} and retained
+   * when the job is cancelled or dies, for a restart with {@code --savepointPath} (README).
+   * Kafka offsets are committed when a checkpoint completes. What the command line sets stays.
+   */
+  static void streaming(TrainsetOptions options, PipelineSpec spec, String checkpoints) {
+    if (!spec.streaming()) {
+      return;
+    }
+    options.as(StreamingOptions.class).setStreaming(true);
+    if (options.getRunner() != FlinkRunner.class) {
+      return;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
+      flink.setCheckpointingInterval(CHECKPOINT_MILLIS);
+    }
+    if (flink.getStateBackend() == null && flink.getStateBackendFactory() == null) {
+      flink.setStateBackend("filesystem");
+      flink.setStateBackendStoragePath(
+          checkpoints.contains("://") ? checkpoints : "file://" + checkpoints);
+      flink.setExternalizedCheckpointsEnabled(true);
+      flink.setRetainExternalizedCheckpointsOnCancellation(true);
+    }
   }
 
   /** Refuses, before any data is read, what a launch of this kind cannot do. */

@@ -39,6 +39,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 final class RunCommand {
   private static final long PROGRESS_MILLIS = 5_000;
 
+  /** Where a streaming run on Flink keeps its checkpoints, in the output folder. */
+  static final String CHECKPOINTS = "_checkpoints";
+
   private RunCommand() {}
 
   /** Runs the pipeline the arguments describe; returns the exit status. */
@@ -89,6 +92,7 @@ final class RunCommand {
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
     String runner = options.getRunner().getSimpleName();
     boolean detached = Launching.detached(options);
+    Launching.streaming(options, spec, folder.directory() + "/" + CHECKPOINTS);
     try {
       Pipeline pipeline = Pipeline.create(options);
       TrainsetPipeline.build(pipeline, spec, folder, runner, start);

@@ -11,8 +11,25 @@ import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.model.Stage;
+import dev.trainset.model.Windows;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -37,16 +54,20 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>The survivor is found by a combine (only ids cross the shuffle), then joined back to the
  * documents, so no worker holds more than one group's documents and no group is iterated twice.
- * On unbounded input, duplicates are found within each window.
+ * On unbounded input, duplicates are found within each window first, then each window's
+ * survivors are checked against what earlier windows kept within {@code dedup_ttl}.
  */
 final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTuple> {
   private static final TupleTag<Document> DOCUMENTS = new TupleTag<>();
   private static final TupleTag<KV<String, String>> SURVIVORS = new TupleTag<>();
 
   private final FieldMapping mapping;
+  private final Duration ttl;
 
-  ExactDedup(FieldMapping mapping) {
+  /** Dedup by content; on unbounded input a content is remembered across windows for {@code ttl}. */
+  ExactDedup(FieldMapping mapping, java.time.Duration ttl) {
     this.mapping = mapping;
+    this.ttl = Duration.millis(ttl.toMillis());
   }
 
   @Override
@@ -75,7 +96,33 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
                     .withOutputTags(FilterQuality.KEPT, TupleTagList.of(Rejected.TAG)));
     split.get(FilterQuality.KEPT).setCoder(DocumentCoder.of());
     split.get(Rejected.TAG).setCoder(RejectedCoder.of());
-    return split;
+    if (documents.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return split;
+    }
+    return acrossWindows(split, documents.getWindowingStrategy().getWindowFn());
+  }
+
+  /**
+   * Unbounded input: each window's survivors meet what earlier windows kept. A content seen in
+   * an earlier window less than {@code ttl} before is a duplicate of that window's survivor. The
+   * memory is per content in the global window, cleared by a timer when the ttl runs out; the
+   * documents then go back to their windows (their time is their window's end, from the join).
+   */
+  private PCollectionTuple acrossWindows(PCollectionTuple perWindow, WindowFn<?, ?> windows) {
+    PCollectionTuple remembered = perWindow.get(FilterQuality.KEPT)
+        .apply("KeyWithWindow", ParDo.of(new KeyWithWindowFn(mapping)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(),
+            KvCoder.of(StringUtf8Coder.of(), DocumentCoder.of())))
+        .apply("AllWindows", Window.into(new GlobalWindows()))
+        .apply("SeenBefore", ParDo.of(new SeenBeforeFn(ttl))
+            .withOutputTags(FilterQuality.KEPT, TupleTagList.of(Rejected.TAG)));
+    PCollection<Document> kept = remembered.get(FilterQuality.KEPT).setCoder(DocumentCoder.of())
+        .apply("BackToWindows", ExactDedup.<Document>into(windows));
+    PCollection<Rejected> later = remembered.get(Rejected.TAG).setCoder(RejectedCoder.of())
+        .apply("LaterBackToWindows", ExactDedup.<Rejected>into(windows));
+    PCollection<Rejected> rejected = PCollectionList.of(perWindow.get(Rejected.TAG)).and(later)
+        .apply("AllDuplicates", Flatten.pCollections());
+    return PCollectionTuple.of(FilterQuality.KEPT, kept).and(Rejected.TAG, rejected);
   }
 
   private static KV<String, String> smaller(KV<String, String> a, KV<String, String> b) {
@@ -96,11 +143,90 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
 
     @ProcessElement
     public void process(@Element Document document, OutputReceiver<KV<String, Document>> out) {
+      out.output(KV.of(key(document), document));
+    }
+
+    String key(Document document) {
       FieldMapping.Mapped mapped = mapping.map(document);
       Example example = mapped.example();
       // CheckFn ran first, so every document maps; the raw record is the fallback all the same.
       String content = example != null ? Content.key(example) : Content.normalize(document.fields().toString());
-      out.output(KV.of(Hashes.sha256Hex(content, 32), document));
+      return Hashes.sha256Hex(content, 32);
+    }
+  }
+
+  /** The windowing the input came in (a fixed-window WindowFn takes any element). */
+  @SuppressWarnings("unchecked")
+  private static <T> Window<T> into(WindowFn<?, ?> windows) {
+    return Window.into((WindowFn<? super T, ?>) windows);
+  }
+
+  /** A window's survivor keyed by its content, with the window's export folder name. */
+  static final class KeyWithWindowFn extends DoFn<Document, KV<String, KV<String, Document>>> {
+    private final KeyByContentFn content;
+
+    KeyWithWindowFn(FieldMapping mapping) {
+      this.content = new KeyByContentFn(mapping);
+    }
+
+    @ProcessElement
+    public void process(@Element Document document, BoundedWindow window,
+        OutputReceiver<KV<String, KV<String, Document>>> out) {
+      out.output(KV.of(content.key(document), KV.of(Windows.folder(window), document)));
+    }
+  }
+
+  /**
+   * Remembers, per content, the survivor of the first window that had it, until {@code ttl}
+   * after that window's end; a later window's survivor of that content meanwhile is a duplicate.
+   */
+  static final class SeenBeforeFn extends DoFn<KV<String, KV<String, Document>>, Document> {
+    private final Duration ttl;
+
+    @StateId("survivor")
+    private final StateSpec<ValueState<String>> survivorSpec = StateSpecs.value(StringUtf8Coder.of());
+
+    @StateId("until")
+    private final StateSpec<ValueState<Long>> untilSpec = StateSpecs.value(VarLongCoder.of());
+
+    @TimerId("forget")
+    private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    SeenBeforeFn(Duration ttl) {
+      this.ttl = ttl;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, KV<String, Document>> element,
+        @Timestamp Instant time,
+        @StateId("survivor") ValueState<String> survivor,
+        @StateId("until") ValueState<Long> until,
+        @TimerId("forget") Timer forget,
+        MultiOutputReceiver out) {
+      Document document = element.getValue().getValue();
+      Long remembered = until.read();
+      if (remembered != null && time.getMillis() < remembered) {
+        out.get(Rejected.TAG).output(Rejections.of(document, Stage.QUALITY, Reason.DUPLICATE,
+            "duplicate of " + survivor.read()));
+        return;
+      }
+      survivor.write(document.id() + " (" + document.origin() + ") in "
+          + element.getValue().getKey());
+      long end = time.plus(ttl).getMillis();
+      until.write(end);
+      forget.set(new Instant(end));
+      out.get(FilterQuality.KEPT).output(document);
+    }
+
+    @OnTimer("forget")
+    public void onForget(OnTimerContext context,
+        @StateId("survivor") ValueState<String> survivor,
+        @StateId("until") ValueState<Long> until) {
+      Long remembered = until.read();
+      if (remembered != null && remembered <= context.timestamp().getMillis()) {
+        survivor.clear();
+        until.clear();
+      }
     }
   }
 

@@ -94,7 +94,7 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
     if (quality.dedup() == Dedup.NONE) {
       return checked;
     }
-    PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping));
+    PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping, quality.dedupTtlDuration()));
     PCollectionList<Rejected> rejected =
         PCollectionList.of(checked.get(Rejected.TAG)).and(deduped.get(Rejected.TAG));
     if (quality.dedup() == Dedup.NEAR) {

@@ -25,6 +25,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -32,14 +34,16 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Reads a bounded slice of Kafka topics ({@code input.kafka} with {@code max_records > 0}) into
- * documents: each value is JSON text, and one that parses to an object becomes a document exactly
- * as a JSON line does (same id rules); any other value is rejected with {@code stage=read} under
- * the id {@code <topic>:<partition>:<offset>}, which is also a document's origin. A document's
- * event time is its Kafka record's timestamp.
+ * Reads Kafka topics into documents: a bounded slice ({@code input.kafka.max_records > 0}, a
+ * batch run), or without end, in fixed windows of {@code input.kafka.window}, each window one
+ * export (event time: {@link EventTime}). Either way each value is JSON text, and one that
+ * parses to an object becomes a document exactly as a JSON line does (same id rules); any other
+ * value is rejected with {@code stage=read} under the id {@code <topic>:<partition>:<offset>},
+ * which is also a document's origin. A document's event time is its Kafka record's timestamp.
  *
  * <p>Offsets are committed for {@code group_id} when the runner finalizes what it read, never by
  * the consumer on its own ({@code enable.auto.commit=false}). The consumer properties of {@code
@@ -62,24 +66,33 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    if (kafka.maxRecords() <= 0) {
-      // InputRules refuses this; a graph built around it would never finish.
-      throw new IllegalArgumentException("streaming from Kafka is not available in this version");
-    }
     Map<String, Object> consumer = new HashMap<>();
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
     consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset(kafka.start()));
-    PCollection<KafkaRecord<byte[], byte[]>> records =
-        begin.apply("Kafka", KafkaIO.readBytes()
-            .withBootstrapServers(kafka.bootstrapServers())
-            .withTopics(kafka.topics())
-            .withConsumerConfigUpdates(consumer)
-            .withConsumerFactoryFn(new ConsumerWithProperties(kafka.properties()))
-            .withTimestampFn2(record -> new Instant(record.getTimestamp()))
-            .commitOffsetsInFinalize()
-            .withMaxNumRecords(kafka.maxRecords()));
-    return parse(records, idField);
+    KafkaIO.Read<byte[], byte[]> read = KafkaIO.readBytes()
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withTopics(kafka.topics())
+        .withConsumerConfigUpdates(consumer)
+        .withConsumerFactoryFn(new ConsumerWithProperties(kafka.properties()))
+        .commitOffsetsInFinalize();
+    if (!kafka.unbounded()) {
+      return parse(begin.apply("Kafka", read
+          .withTimestampFn2(record -> new Instant(record.getTimestamp()))
+          .withMaxNumRecords(kafka.maxRecords())), idField);
+    }
+    PCollectionTuple parsed = parse(
+        begin.apply("Kafka", read.withTimestampPolicyFactory(EventTime.perPartition())), idField);
+    // Every stage after the read works window by window: each window is one export.
+    Window<Document> documents = Window.into(FixedWindows.of(window(kafka)));
+    Window<Rejected> rejected = Window.into(FixedWindows.of(window(kafka)));
+    return PCollectionTuple
+        .of(ReadDocuments.DOCUMENTS, parsed.get(ReadDocuments.DOCUMENTS).apply("Window", documents))
+        .and(Rejected.TAG, parsed.get(Rejected.TAG).apply("WindowRejected", rejected));
+  }
+
+  private static Duration window(PipelineSpec.Kafka kafka) {
+    return Duration.millis(kafka.windowDuration().toMillis());
   }
 
   /** Kafka records into documents and rejections (the part of the read a test can feed). */
@@ -135,10 +148,12 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
     }
 
     @ProcessElement
-    public void process(@Element KafkaRecord<byte[], byte[]> record, MultiOutputReceiver out) {
+    public void process(@Element KafkaRecord<byte[], byte[]> record, @Timestamp Instant read,
+        MultiOutputReceiver out) {
       String partition = record.getTopic() + ":" + record.getPartition();
       long offset = record.getOffset();
-      Instant time = new Instant(record.getTimestamp());
+      // The record's time, unless the read placed it later (a record that came too late).
+      Instant time = new Instant(Math.max(record.getTimestamp(), read.getMillis()));
       // A Kafka value is bounded by the broker's own message size limit, not by max_record_bytes.
       RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE,
           new Stamped(out, time), documentsRead);

@@ -184,32 +184,47 @@ public class FilterQualityTest {
   }
 
   @Test
-  public void findsDuplicatesWithinEachWindowOfAnUnboundedInput() {
-    PipelineSpec spec = spec("quality: {dedup: exact}");
+  public void remembersAContentAcrossWindowsForTheTtlOnAnUnboundedInput() {
+    PipelineSpec spec = spec("quality: {dedup: exact, dedup_ttl: 90s}");
     String same = "{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}";
     Document early = doc("a", 1, same);
     Document earlyCopy = doc("b", 2, same);
-    Document late = doc("c", 3, same);
+    Document withinTtl = doc("c", 3, same);
+    Document afterTtl = doc("d", 4, same);
+    Document other = doc("e", 5, "{\"instruction\": \"Name a shape.\", \"output\": \"Circle.\"}");
     Instant start = new Instant(0);
+    Duration minute = Duration.standardMinutes(1);
     TestStream<Document> stream =
         TestStream.create(DocumentCoder.of())
             .addElements(TimestampedValue.of(early, start), TimestampedValue.of(earlyCopy, start))
-            .advanceWatermarkTo(start.plus(Duration.standardMinutes(1)))
-            .addElements(TimestampedValue.of(late, start.plus(Duration.standardMinutes(1))))
+            .advanceWatermarkTo(start.plus(minute))
+            .addElements(TimestampedValue.of(withinTtl, start.plus(minute)))
+            .advanceWatermarkTo(start.plus(minute.multipliedBy(3)))
+            .addElements(TimestampedValue.of(afterTtl, start.plus(minute.multipliedBy(3))),
+                TimestampedValue.of(other, start.plus(minute.multipliedBy(3))))
             .advanceWatermarkToInfinity();
 
     PCollectionTuple out =
         pipeline
             .apply(stream)
-            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply(Window.into(FixedWindows.of(minute)))
             .apply(FilterQuality.of(spec.quality(), spec.fields()));
 
-    IntervalWindow first = new IntervalWindow(start, Duration.standardMinutes(1));
-    IntervalWindow second = new IntervalWindow(first.end(), Duration.standardMinutes(1));
+    IntervalWindow first = new IntervalWindow(start, minute);
+    IntervalWindow second = new IntervalWindow(first.end(), minute);
+    IntervalWindow fourth = new IntervalWindow(start.plus(minute.multipliedBy(3)), minute);
+    // Within a window the smallest (id, origin) survives; a later window's copy within the ttl
+    // (the first window ended at 1 min, so until 2.5 min) names that survivor and its window;
+    // after the ttl the content is new again.
     PAssert.that(out.get(FilterQuality.KEPT)).inWindow(first).containsInAnyOrder(early);
-    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(second).containsInAnyOrder(late);
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(second).empty();
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(fourth).containsInAnyOrder(afterTtl, other);
     PAssert.that(out.get(Rejected.TAG)).inWindow(first).containsInAnyOrder(
         Rejected.of(earlyCopy, "quality", "duplicate", "duplicate of a (test:1)"));
+    PAssert.that(out.get(Rejected.TAG)).inWindow(second).containsInAnyOrder(
+        Rejected.of(withinTtl, "quality", "duplicate",
+            "duplicate of a (test:1) in window=1970-01-01T00-00-00Z"));
+    PAssert.that(out.get(Rejected.TAG)).inWindow(fourth).empty();
     pipeline.run();
   }
 
