@@ -6,6 +6,7 @@
 #   runners/kafka-broker.sh [start]   start it, wait until it answers, print bootstrap_servers=
 #   runners/kafka-broker.sh stop      stop it
 #   runners/kafka-broker.sh status    say whether it runs and where (exit 3: not running)
+#   runners/kafka-broker.sh produce TOPIC < file.jsonl   send each line as one record
 #
 # Everything listens on 127.0.0.1 only. State (server.properties, the log dirs, pid, log)
 # lives in $KAFKA_BROKER_DIR (default target/kafka-broker); `mvn clean` removes it, so stop
@@ -194,9 +195,21 @@ status() {
   fi
 }
 
+# Sends each line of standard input as one record to TOPIC (created on first use), with
+# Kafka's own console producer from the same classpath.
+produce() {
+  local topic="${1:-}"
+  [[ -n "$topic" ]] || die "usage: $0 produce TOPIC < records.jsonl"
+  alive || die "no broker is running: $0 start"
+  java -cp "$(classpath)" kafka.tools.ConsoleProducer \
+    --bootstrap-server "$HOST:$(broker_port)" --topic "$topic" >/dev/null
+  say "sent the lines of standard input to $topic"
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 [start|stop|status]" ;;
+  produce) shift; produce "$@" ;;
+  *) die "usage: $0 [start|stop|status|produce TOPIC]" ;;
 esac

@@ -2,8 +2,12 @@ package dev.trainset;
 
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -49,6 +53,9 @@ final class Launching {
     if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
       flink.setCheckpointingInterval(CHECKPOINT_MILLIS);
     }
+    if (embedded(options) && flink.getFlinkConfDir() == null) {
+      flink.setFlinkConfDir(embeddedStreamingConfig(flink.getSavepointPath()));
+    }
     if (flink.getStateBackend() == null && flink.getStateBackendFactory() == null) {
       flink.setStateBackend("filesystem");
       flink.setStateBackendStoragePath(
@@ -57,6 +64,34 @@ final class Launching {
       flink.setRetainExternalizedCheckpointsOnCancellation(true);
     }
   }
+
+  /**
+   * A Flink configuration folder for a streaming run on the embedded runner. Every operator of a
+   * streaming job runs at once, and the embedded default of 64 MB of network buffers cannot feed
+   * the trainset graph's channels: records and watermarks stop moving without an error. The
+   * embedded runner also takes a restore path only from its configuration ({@code
+   * --savepointPath} reaches a cluster only), so it goes here too.
+   */
+  private static String embeddedStreamingConfig(String savepointPath) {
+    try {
+      Path folder = Files.createTempDirectory("trainset-flink-conf");
+      StringBuilder config = new StringBuilder()
+          .append("taskmanager.memory.network.min: ").append(STREAMING_NETWORK_MEMORY).append('\n')
+          .append("taskmanager.memory.network.max: ").append(STREAMING_NETWORK_MEMORY).append('\n');
+      if (savepointPath != null && !savepointPath.isEmpty()) {
+        config.append("execution.savepoint.path: ").append(savepointPath).append('\n');
+      }
+      Files.writeString(folder.resolve("config.yaml"), config);
+      folder.resolve("config.yaml").toFile().deleteOnExit();
+      folder.toFile().deleteOnExit();
+      return folder.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the embedded runner's configuration", e);
+    }
+  }
+
+  /** Network buffers of a streaming run on the embedded runner (measured: 64 MB stalls). */
+  static final String STREAMING_NETWORK_MEMORY = "256mb";
 
   /** Refuses, before any data is read, what a launch of this kind cannot do. */
   static void check(TrainsetOptions options, PipelineSpec spec) {
