@@ -121,7 +121,7 @@ public final class FlinkRestProgress {
   }
 
   /** The counts in a {@code /jobs/<id>} answer. */
-  static Snapshot snapshotOf(JsonNode job) {
+  public static Snapshot snapshotOf(JsonNode job) {
     long tallyRead = -1;
     long unreadable = 0;
     long tallyExported = -1;
