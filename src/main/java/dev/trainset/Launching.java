@@ -113,7 +113,8 @@ final class Launching {
     }
   }
 
-  private static boolean embedded(TrainsetOptions options) {
+  /** Whether a Flink run stays in this JVM ({@code [local]}, {@code [auto]}, or no master). */
+  static boolean embedded(TrainsetOptions options) {
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     return master == null || master.isEmpty() || master.startsWith("[");
   }

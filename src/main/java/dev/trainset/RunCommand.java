@@ -6,6 +6,7 @@ import dev.trainset.config.SpecLoader;
 import dev.trainset.finish.FinishRun;
 import dev.trainset.finish.OutputFolder;
 import dev.trainset.model.LocalProgress;
+import dev.trainset.report.FlinkRestProgress;
 import dev.trainset.report.ProgressLine;
 import dev.trainset.report.RunStats;
 import java.io.IOException;
@@ -99,7 +100,7 @@ final class RunCommand {
       LocalProgress.reset();
       // A progress line for a person at a terminal; logs and CI get only the summary.
       Thread progress = !detached && err == System.err && stderrIsTerminal()
-          ? ProgressLine.report(err, PROGRESS_MILLIS) : null;
+          ? progressLine(options, err) : null;
       PipelineResult.State state;
       try {
         PipelineResult result = pipeline.run();
@@ -142,6 +143,19 @@ final class RunCommand {
       err.println("trainset: the pipeline failed: " + rootMessage(e));
       return Trainset.FAILED;
     }
+  }
+
+  /**
+   * On a Flink cluster the counts come from its REST API (the workers count in their own JVMs);
+   * elsewhere the workers share this JVM and count in {@link LocalProgress}.
+   */
+  private static Thread progressLine(TrainsetOptions options, PrintStream err) {
+    String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
+    if (options.getRunner() == FlinkRunner.class && !Launching.embedded(options)) {
+      return ProgressLine.report(err, PROGRESS_MILLIS,
+          FlinkRestProgress.of(master, options.getJobName()));
+    }
+    return ProgressLine.report(err, PROGRESS_MILLIS);
   }
 
   /**

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Json;
+import dev.trainset.report.FlinkRestProgress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,9 +55,17 @@ class FlinkClusterIT {
   /** What every process of the test printed, kept for a look after a failure. */
   private static final Path LOGS = Path.of("target/flink-cluster-it-logs").toAbsolutePath();
   // No restarts: a job that lost its TaskManager fails at once instead of waiting for slots; a
-  // 2 s heartbeat finds a killed TaskManager in seconds (unreachable, not timed out: 50 s stays).
+  // 2 s heartbeat finds a killed TaskManager in seconds (unreachable, not timed out: 50 s stays);
+  // task metrics fetched every second (10 s by default), so that a poll during the job sees them.
   private static final String CLUSTER_CONFIG =
-      "restart-strategy.type: none\nheartbeat.interval: 2000";
+      "restart-strategy.type: none\nheartbeat.interval: 2000\n"
+          + "metrics.fetcher.update-interval: 1000";
+  /**
+   * How runners/README says to launch onto a cluster: the launcher only builds, translates and
+   * submits the graph, and the C1 compiler alone with one GC thread halve that on 2 cores.
+   */
+  private static final List<String> LAUNCHER_JVM =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   // Bounds for 2-core machines shared with other builds; none of them is a speed claim.
   private static final Duration CLUSTER_START = Duration.ofMinutes(8);
   private static final Duration LAUNCH = Duration.ofMinutes(3);
@@ -124,7 +133,7 @@ class FlinkClusterIT {
       throws Exception {
     Path out = work.resolve("cluster");
     long begin = System.nanoTime();
-    Run launch = waitFor(start("detached", jar("--pipeline=pipelines/quickstart.yaml",
+    Run launch = waitFor(start("detached", launcher("--pipeline=pipelines/quickstart.yaml",
         "--outputDir=" + out, "--formats=" + FORMATS, "--runner=FlinkRunner",
         "--flinkMaster=127.0.0.1:" + restPort, "--attachedMode=false", "--parallelism=2",
         "--fasterCopy=true", "--filesToStage=" + jarPath())), LAUNCH);
@@ -137,14 +146,36 @@ class FlinkClusterIT {
     assertEquals(out.toString(), submitted.group(2));
     assertFalse(completeAtReturn, "_SUCCESS existed when the detached launcher returned");
 
-    awaitFile(out.resolve("_SUCCESS"), JOB);
+    // What the progress line of an attached launch would show, polled as the job runs.
+    String jobId = submitted.group(1);
+    FlinkRestProgress.Snapshot moving = null;
+    long deadline = System.nanoTime() + JOB.toNanos();
+    while (!Files.exists(out.resolve("_SUCCESS"))) {
+      assertTrue(System.nanoTime() < deadline, "no _SUCCESS within " + JOB);
+      FlinkRestProgress.Snapshot poll = FlinkRestProgress.snapshotOf(rest("/jobs/" + jobId));
+      if (moving == null && poll.state().equals("RUNNING") && poll.read() > 0) {
+        moving = poll;
+      }
+      Thread.sleep(250);
+    }
     log("_SUCCESS %.1f s after the launcher returned", (System.currentTimeMillis()
         - launch.endedMillis()) / 1000.0);
-    JsonNode job = rest("/jobs/" + submitted.group(1));
+    assertTrue(moving != null, "no poll during the job saw a record read");
+    log("a poll during the job: %s", FlinkRestProgress.line(moving, 0));
+    // _SUCCESS is the output's commit point; the job's last tasks end a moment later.
+    JsonNode job = rest("/jobs/" + jobId);
+    while (job.get("state").asText().equals("RUNNING") && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      job = rest("/jobs/" + jobId);
+    }
     assertEquals("FINISHED", job.get("state").asText(), job.toString());
     log("job ran %.1f s on the cluster", job.get("duration").asLong() / 1000.0);
     assertTrue(job.get("end-time").asLong() > launch.endedMillis(),
         "the job ended before the launcher returned: " + job);
+    // Once finished, the counts the progress line reads are stats.json's.
+    FlinkRestProgress.Snapshot last = FlinkRestProgress.snapshotOf(job);
+    assertEquals(List.of(38L, 29L, 9L), List.of(last.read(), last.exported(), last.rejected()),
+        last.toString());
 
     Run reference = waitFor(embedded, LAUNCH);
     assertEquals(0, reference.exit(), reference.err());
@@ -171,7 +202,7 @@ class FlinkClusterIT {
     // A hundred variants of every sample line: the writes take long enough to be caught at.
     Files.writeString(input, variants(Path.of("pipelines/samples/quickstart.jsonl"), 100));
 
-    Started launcher = start("killed", jar("--pipeline=pipelines/quickstart.yaml",
+    Started launcher = start("killed", launcher("--pipeline=pipelines/quickstart.yaml",
         "--input=" + input, "--outputDir=" + out, "--formats=" + FORMATS, "--runner=FlinkRunner",
         "--flinkMaster=127.0.0.1:" + restPort, "--parallelism=2", "--fasterCopy=true",
         "--filesToStage=" + jarPath()));
@@ -395,16 +426,6 @@ class FlinkClusterIT {
     throw new AssertionError("nothing staged in " + out + " within " + timeout);
   }
 
-  private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!Files.exists(file)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(file + " did not appear within " + timeout);
-      }
-      Thread.sleep(100);
-    }
-  }
-
   private JsonNode rest(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
@@ -440,7 +461,18 @@ class FlinkClusterIT {
   }
 
   private static ProcessBuilder jar(String... args) {
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jarPath()));
+    return java(List.of(), args);
+  }
+
+  /** The jar launching onto the cluster, with the JVM options runners/README gives for that. */
+  private static ProcessBuilder launcher(String... args) {
+    return java(LAUNCHER_JVM, args);
+  }
+
+  private static ProcessBuilder java(List<String> jvm, String... args) {
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+    command.addAll(jvm);
+    command.addAll(List.of("-jar", jarPath()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }
