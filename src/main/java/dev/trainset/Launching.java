@@ -3,6 +3,7 @@ package dev.trainset;
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -41,7 +42,8 @@ final class Launching {
    * when the job is cancelled or dies, for a restart with {@code --savepointPath} (README).
    * Kafka offsets are committed when a checkpoint completes. What the command line sets stays.
    */
-  static void streaming(TrainsetOptions options, PipelineSpec spec, String checkpoints) {
+  static void streaming(TrainsetOptions options, PipelineSpec spec, String checkpoints,
+      PrintStream err) {
     if (!spec.streaming()) {
       return;
     }
@@ -52,6 +54,15 @@ final class Launching {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
       flink.setCheckpointingInterval(CHECKPOINT_MILLIS);
+    }
+    if (flink.getSavepointPath() == null || flink.getSavepointPath().isEmpty()) {
+      String latest = latestCheckpoint(checkpoints);
+      if (latest != null) {
+        // A restart picks up where the job stopped: open windows, offsets, dedup memory.
+        err.println("trainset: " + spec.name() + ": resuming from " + latest
+            + " (remove " + checkpoints + " to start over)");
+        flink.setSavepointPath(latest);
+      }
     }
     if (embedded(options) && flink.getFlinkConfDir() == null) {
       flink.setFlinkConfDir(embeddedStreamingConfig(flink.getSavepointPath()));
@@ -87,6 +98,38 @@ final class Launching {
       return folder.toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the embedded runner's configuration", e);
+    }
+  }
+
+  /**
+   * The newest completed checkpoint a streaming job left in {@code checkpoints} (a local folder;
+   * elsewhere none is looked for): {@code <job id>/chk-<n>/} with its {@code _metadata}.
+   */
+  static String latestCheckpoint(String checkpoints) {
+    if (checkpoints.contains("://")) {
+      return null;
+    }
+    Path root = Path.of(checkpoints);
+    if (!Files.isDirectory(root)) {
+      return null;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(root, 3)) {
+      return files
+          .filter(file -> file.getFileName().toString().equals("_metadata")
+              && file.getParent().getFileName().toString().startsWith("chk-"))
+          .max(java.util.Comparator.comparing(Launching::modified))
+          .map(file -> file.getParent().toString())
+          .orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -93,7 +93,7 @@ final class RunCommand {
     OutputFolder folder = OutputFolder.of(spec.output().dir(), runId);
     String runner = options.getRunner().getSimpleName();
     boolean detached = Launching.detached(options);
-    Launching.streaming(options, spec, folder.directory() + "/" + CHECKPOINTS);
+    Launching.streaming(options, spec, folder.directory() + "/" + CHECKPOINTS, err);
     try {
       Pipeline pipeline = Pipeline.create(options);
       TrainsetPipeline.build(pipeline, spec, folder, runner, start);

@@ -43,8 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * one complete export in {@code window=<UTC start>/} with its own _SUCCESS, stats.json with exact
  * counts ({@code read = exported + rejected}) and manifest; across windows every produced record
  * is accounted for exactly once. Then the job is killed ({@code kill -9}) once Kafka holds its
- * committed offsets, more records are produced, and a restarted job exports only those, in
- * their own window, leaving the finished windows as they were.
+ * committed offsets, more records are produced, and the same command restarts the job from its
+ * last checkpoint: it exports only the new records, in their own window, still knows the
+ * contents it kept before the kill (a copy is refused as a duplicate of the first window's
+ * survivor), and leaves the finished windows as they were.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaStreamingIT {
@@ -229,16 +231,24 @@ class KafkaStreamingIT {
     Map<String, String> committedWindows = snapshot(out);
 
     // Killed: the restarted job resumes from the committed offsets and exports only what is new.
-    produce(bootstrap, List.of(new Sent(0, 31, K6), new Sent(1, 32, K7)));
+    // A copy of k1's content under another id: the restored dedup memory still knows k1.
+    String k1Copy = K1.replace("\"k1\"", "\"k1b\"");
+    produce(bootstrap, List.of(new Sent(0, 31, K6), new Sent(1, 32, K7), new Sent(0, 33, k1Copy)));
     Path secondOut = work.resolve("second.out");
     Process second = start(secondOut);
     try {
       awaitSuccess(second, secondOut, window(30));
-      awaitCommitted(Map.of(0, 5L, 1, 5L));
+      awaitCommitted(Map.of(0, 6L, 1, 5L));
     } finally {
       second.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
     }
-    assertWindow(window(30), 2, List.of("k6", "k7"), Map.of());
+    String resumed = Files.readString(work.resolve("second.out.err"));
+    assertTrue(resumed.contains("trainset: stream-it: resuming from " + out.resolve("_checkpoints")),
+        resumed);
+    assertWindow(window(30), 3, List.of("k6", "k7"), Map.of("k1b", "quality/duplicate"));
+    String detail = Json.MAPPER.readTree(lines(out.resolve(window(30)).resolve("_rejected")).get(0))
+        .get("detail").asText();
+    assertEquals("duplicate of k1 (" + TOPIC + ":0:0) in " + window(0), detail);
     Map<String, String> after = snapshot(out);
     after.keySet().removeIf(path -> path.startsWith(window(30) + "/"));
     assertEquals(committedWindows, after, "the windows committed before the kill changed");
