@@ -1,0 +1,101 @@
+package dev.trainset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainset.config.PipelineSpec;
+import dev.trainset.config.SpecLoader;
+import dev.trainset.finish.OutputFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming pipeline (pipelines/stream.yaml: Kafka without end, one export per window) as a
+ * Flex Template launch would hand it to Dataflow: the real DataflowRunner translates it offline,
+ * as {@link DataflowTranslationTest} does the batch one, into a streaming job that reads Kafka,
+ * runs the six stages, remembers contents across windows and finishes each window itself.
+ */
+class DataflowStreamingTranslationTest {
+  private static final String BUCKET = "gs://trainset-test";
+  private static final Logger DATAFLOW_LOG = Logger.getLogger("org.apache.beam.runners.dataflow");
+
+  @TempDir static Path work;
+
+  private static JsonNode job;
+
+  @BeforeAll
+  static void translate() throws IOException {
+    DATAFLOW_LOG.setLevel(Level.WARNING);
+    Path jobFile = work.resolve("job.json");
+    PipelineOptionsFactory.register(TrainsetOptions.class);
+    TrainsetOptions options = PipelineOptionsFactory.fromArgs(
+            "--pipeline=pipelines/stream.yaml",
+            "--outputDir=" + BUCKET + "/out/stream",
+            "--runner=DataflowRunner",
+            "--project=trainset-test",
+            "--region=europe-west1",
+            "--jobName=trainset-streaming-translation",
+            "--gcpTempLocation=" + BUCKET + "/tmp",
+            "--templateLocation=" + jobFile,
+            "--pathValidatorClass=org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator",
+            "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
+        .withValidation()
+        .as(TrainsetOptions.class);
+    DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
+    dataflow.setFilesToStage(List.of());
+    dataflow.setStager(new DataflowTranslationTest.LocalStager(work.resolve("staging")));
+    FileSystems.setDefaultPipelineOptions(options);
+
+    PipelineSpec spec = SpecLoader.load(Files.readString(Path.of(options.getPipeline())),
+        new SpecLoader.Overrides(List.of(), options.getOutputDir(), List.of(), List.of()),
+        Plugins.INSTANCE);
+    OutputFolder folder = OutputFolder.of(spec.output().dir(), "translated");
+    // What the launcher does for unbounded input, before building the graph.
+    Launching.streaming(options, spec, folder.directory() + "/_checkpoints",
+        new PrintStream(PrintStream.nullOutputStream()));
+    Pipeline pipeline = Pipeline.create(options);
+    TrainsetPipeline.build(pipeline, spec, folder, "DataflowRunner", 0);
+    pipeline.run();
+    job = new ObjectMapper().readTree(jobFile.toFile());
+  }
+
+  private static List<String> stepNames() {
+    List<String> names = new ArrayList<>();
+    job.path("steps").forEach(step ->
+        names.add(step.path("properties").path("user_name").path("value").asText()));
+    return names;
+  }
+
+  @Test
+  void aStreamingJob() {
+    assertEquals("JOB_TYPE_STREAMING", job.path("type").asText());
+  }
+
+  @Test
+  void readsKafkaRunsTheStagesAndFinishesEachWindow() {
+    List<String> names = stepNames();
+    for (String step : List.of("ReadDocuments/Kafka", "FilterQuality/DropExactDuplicates/SeenBefore",
+        "ComputeWeights", "Segment", "StratifiedSplit", "WriteFormats", "Tally",
+        "FinishRun/AllFiles", "FinishRun/Publish")) {
+      assertTrue(names.stream().anyMatch(name -> name.startsWith(step)),
+          step + " in " + names);
+    }
+    // The batch run's driver element (a run that wrote nothing still finishes) is not there.
+    assertTrue(names.stream().noneMatch(name -> name.startsWith("FinishRun/Run")), names.toString());
+  }
+}
