@@ -43,7 +43,7 @@ final class JsonLinesFile {
       }
       Lines.Decoded text = Lines.decode(line.bytes());
       if (text.badByte() >= 0) {
-        emit.notUtf8(where, described, line.bytes(), text, line.offset());
+        emit.notUtf8(where, described, line.bytes(), text, line.offset(), "line");
         continue;
       }
       if (!text.text().isBlank()) {

@@ -48,7 +48,7 @@ final class RecordEmitter {
     this.documentsRead = documentsRead;
   }
 
-  /** {@code input.max_record_bytes}: a longer JSON line or array element is refused. */
+  /** {@code input.max_record_bytes}: a longer JSON line, JSON record or CSV row is refused. */
   int maxRecordBytes() {
     return maxRecordBytes;
   }
@@ -112,10 +112,15 @@ final class RecordEmitter {
         + "...", null);
   }
 
-  /** A record whose bytes are not UTF-8; {@code offset} is where its first byte is in the file. */
-  void notUtf8(String where, String described, byte[] bytes, Lines.Decoded text, long offset) {
+  /**
+   * A record whose bytes are not UTF-8; {@code offset} is where its first byte is in the file,
+   * {@code unit} what the record is in the file ({@code line}, {@code record}, {@code row}).
+   */
+  void notUtf8(String where, String described, byte[] bytes, Lines.Decoded text, long offset,
+      String unit) {
     reject(path + ":" + where, Reason.BAD_ENCODING, described + ": not valid UTF-8 at byte "
-        + text.badByte() + " of the line (byte " + (offset + text.badByte()) + " of the file): "
+        + text.badByte() + " of the " + unit + " (byte " + (offset + text.badByte())
+        + " of the file): "
         + Lines.hex(bytes, text.badByte(), 3) + "; the original shows U+FFFD in its place",
         JsonNodeFactory.instance.textNode(text.text()));
   }

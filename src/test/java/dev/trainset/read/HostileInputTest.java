@@ -233,6 +233,85 @@ public class HostileInputTest {
     pipeline.run();
   }
 
+  @Test
+  public void refusesCsvRowsThatAreNotUtf8OrOverTheLimit() throws IOException {
+    File csv = folder.newFile("rows.csv");
+    String big = "x".repeat(2000);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(utf8("id,text\r\na,caf\u00e9\r\nb,caf"));
+    bytes.write(0xC3);
+    bytes.write(utf8(" au lait\r\nc,\"" + big + "\"\r\nd,\"two\nlines\"\r\n"));
+    Files.write(csv.toPath(), bytes.toByteArray());
+    // Without its header no row can be read: one rejection for the file.
+    File header = write("header.csv", "id," + big + "\na,b\n");
+
+    PCollectionTuple out = read(", max_record_bytes: 1024", csv, header);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", csv.getPath() + ":1", object("{\"id\": \"a\", \"text\": \"caf\u00e9\"}")),
+            Document.read("d", csv.getPath() + ":4",
+                object("{\"id\": \"d\", \"text\": \"two\\nlines\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(csv.getPath() + ":2", "read", "bad_encoding",
+                "row 2: not valid UTF-8 at byte 5 of the row (byte 23 of the file): c3 20 61;"
+                    + " the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode("b,caf\ufffd au lait")),
+            new Rejected(csv.getPath() + ":3", "read", "too_large",
+                "row 3 is 2004 bytes, over input.max_record_bytes (1024); it begins: c,\""
+                    + big.substring(0, 97) + "...",
+                null),
+            new Rejected(header.getPath(), "read", "too_large",
+                "the header row is 2003 bytes, over input.max_record_bytes (1024); no row of the"
+                    + " file was read",
+                null));
+    pipeline.run();
+  }
+
+  @Test
+  public void refusesJsonRecordsThatAreNotUtf8OrOverTheLimit() throws IOException {
+    File array = folder.newFile("array.json");
+    String big = "{\"id\": \"big\", \"text\": \"" + "x".repeat(2000) + "\"}";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(utf8("[{\"id\": \"a\"},\n {\"id\": \"x\", \"text\": \"caf"));
+    bytes.write(0xC3);
+    bytes.write(utf8(" au lait\"},\n " + big + ",\n {\"id\": \"b\"}]\n"));
+    Files.write(array.toPath(), bytes.toByteArray());
+    // Objects one after another, pretty-printed: a CESU-8 surrogate in the second.
+    File objects = folder.newFile("objects.json");
+    bytes.reset();
+    bytes.write(utf8("{\n  \"id\": \"c\"\n}\n{\n  \"id\": \"y\",\n  \"text\": \""));
+    bytes.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+    bytes.write(utf8("\"\n}\n"));
+    Files.write(objects.toPath(), bytes.toByteArray());
+
+    PCollectionTuple out = read(", max_record_bytes: 1024", array, objects);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", array.getPath() + ":1#1", object("{\"id\": \"a\"}")),
+            Document.read("b", array.getPath() + ":4#4", object("{\"id\": \"b\"}")),
+            Document.read("c", objects.getPath() + ":1#1", object("{\"id\": \"c\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(array.getPath() + ":2#2", "read", "bad_encoding",
+                "record 2 (line 2): not valid UTF-8 at byte 24 of the record (byte 39 of the"
+                    + " file): c3 20 61; the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\"id\": \"x\", \"text\": \"caf\ufffd au lait\"}")),
+            new Rejected(array.getPath() + ":3#3", "read", "too_large",
+                "record 3 (line 3) is 2025 bytes, over input.max_record_bytes (1024); it begins: "
+                    + big.substring(0, 100) + "...",
+                null),
+            new Rejected(objects.getPath() + ":4#2", "read", "bad_encoding",
+                "record 2 (line 4): not valid UTF-8 at byte 26 of the record (byte 42 of the"
+                    + " file): ed a0 80; the original shows U+FFFD in its place",
+                JsonNodeFactory.instance.textNode(
+                    "{\n  \"id\": \"y\",\n  \"text\": \"\ufffd\"\n}")));
+    pipeline.run();
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
