@@ -100,8 +100,12 @@ final class JsonFile {
     }
     JsonNode value;
     try {
-      value = JsonLinesFile.ONE_VALUE.readTree(piece.bytes());
+      value = emit.oneValue().readTree(piece.bytes());
     } catch (IOException e) {
+      if (e instanceof JsonProcessingException processing && JsonLinesFile.tooDeep(processing)) {
+        emit.tooDeep(where, described, text.text());
+        return;
+      }
       emit.reject(emit.path() + ":" + where, Reason.PARSE_ERROR, described + ": " + message(e),
           JsonNodeFactory.instance.textNode(text.text().strip()));
       return;

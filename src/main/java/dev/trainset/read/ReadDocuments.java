@@ -65,7 +65,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
             .apply(
                 "Parse",
-                ParDo.of(new ParseFileFn(input.format(), input.idField(), input.maxRecordBytes()))
+                ParDo.of(new ParseFileFn(input.format(), input.idField(), input.maxRecordBytes(),
+                        input.maxDepth()))
                     .withOutputTags(DOCUMENTS, TupleTagList.of(Rejected.TAG)));
     read.get(DOCUMENTS).setCoder(DocumentCoder.of());
     read.get(Rejected.TAG).setCoder(RejectedCoder.of());
@@ -100,19 +101,22 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     private final InputFormat format;
     private final String idField;
     private final int maxRecordBytes;
+    private final int maxDepth;
     private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
 
-    ParseFileFn(InputFormat format, String idField, int maxRecordBytes) {
+    ParseFileFn(InputFormat format, String idField, int maxRecordBytes, int maxDepth) {
       this.format = format;
       this.idField = idField;
       this.maxRecordBytes = maxRecordBytes;
+      this.maxDepth = maxDepth;
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String path = file.getMetadata().resourceId().toString();
       InputFormat fileFormat = formatOf(path, format);
-      RecordEmitter emit = new RecordEmitter(path, idField, maxRecordBytes, out, documentsRead);
+      RecordEmitter emit = new RecordEmitter(path, idField, maxRecordBytes, maxDepth, out,
+          documentsRead);
       if (fileFormat == null) {
         emit.reject(path, Reason.UNKNOWN_FORMAT,
             "cannot tell the format from the file name; set input.format to jsonl, json or csv",

@@ -140,7 +140,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
       long offset = record.getOffset();
       Instant time = new Instant(record.getTimestamp());
       // A Kafka value is bounded by the broker's own message size limit, not by max_record_bytes.
-      RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE,
+      RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE, 1000,
           new Stamped(out, time), documentsRead);
       byte[] value = record.getKV().getValue();
       String origin = partition + ":" + offset;

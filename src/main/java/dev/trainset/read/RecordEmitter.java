@@ -1,6 +1,7 @@
 package dev.trainset.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Document;
@@ -37,15 +38,22 @@ final class RecordEmitter {
   private final DoFn.MultiOutputReceiver out;
   private final Counter documentsRead;
   private final int maxRecordBytes;
+  private final int maxDepth;
   private long count;
 
-  RecordEmitter(String path, String idField, int maxRecordBytes, DoFn.MultiOutputReceiver out,
-      Counter documentsRead) {
+  RecordEmitter(String path, String idField, int maxRecordBytes, int maxDepth,
+      DoFn.MultiOutputReceiver out, Counter documentsRead) {
     this.path = path;
     this.idField = idField;
     this.maxRecordBytes = maxRecordBytes;
+    this.maxDepth = maxDepth;
     this.out = out;
     this.documentsRead = documentsRead;
+  }
+
+  /** Reads one JSON value within {@code input.max_depth}. */
+  ObjectReader oneValue() {
+    return JsonLinesFile.oneValue(maxDepth);
   }
 
   /** {@code input.max_record_bytes}: a longer JSON line, JSON record or CSV row is refused. */
@@ -110,6 +118,13 @@ final class RecordEmitter {
     reject(path + ":" + where, Reason.TOO_LARGE, described + " is " + length
         + " bytes, over input.max_record_bytes (" + maxRecordBytes + "); it begins: " + preview
         + "...", null);
+  }
+
+  /** A record that nests deeper than {@code input.max_depth}; {@code raw} is its text. */
+  void tooDeep(String where, String described, String raw) {
+    reject(path + ":" + where, Reason.TOO_DEEP, described
+        + " nests arrays and objects deeper than input.max_depth (" + maxDepth + ")",
+        JsonNodeFactory.instance.textNode(raw));
   }
 
   /**

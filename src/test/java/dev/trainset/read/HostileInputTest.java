@@ -312,6 +312,72 @@ public class HostileInputTest {
     pipeline.run();
   }
 
+  @Test
+  public void refusesARecordNestedDeeperThanTheLimitAndReadsOn() throws IOException {
+    String deep = "{\"id\": \"deep\", \"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+    // An object holding 999 arrays: 1000 levels, the deepest allowed.
+    String deepest = "{\"id\": \"deepest\", \"x\": " + "[".repeat(999) + "]".repeat(999) + "}";
+    File lines = write("deep.jsonl", "{\"id\": \"a\"}\n" + deep + "\n" + deepest + "\n");
+    File array = write("deep.json", "[{\"id\": \"b\"},\n " + deep + ",\n {\"id\": \"c\"}]\n");
+    File shallow = write("shallow.jsonl", "{\"id\": \"d\", \"x\": [[[1]]]}\n");
+
+    PCollectionTuple out = read("", lines, array);
+    PCollectionTuple limited = pipeline.apply("Limited",
+        ReadDocuments.from(Fixtures.reading(", max_depth: 3", shallow).input()));
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", lines.getPath() + ":1", object("{\"id\": \"a\"}")),
+            Document.read("deepest", lines.getPath() + ":3", object(deepest)),
+            Document.read("b", array.getPath() + ":1#1", object("{\"id\": \"b\"}")),
+            Document.read("c", array.getPath() + ":3#3", object("{\"id\": \"c\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "too_deep",
+                "line 2 nests arrays and objects deeper than input.max_depth (1000)",
+                JsonNodeFactory.instance.textNode(deep)),
+            new Rejected(array.getPath() + ":2#2", "read", "too_deep",
+                "record 2 (line 2) nests arrays and objects deeper than input.max_depth (1000)",
+                JsonNodeFactory.instance.textNode(deep)));
+    PAssert.that(limited.get(ReadDocuments.DOCUMENTS)).empty();
+    PAssert.that(limited.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(shallow.getPath() + ":1", "read", "too_deep",
+                "line 1 nests arrays and objects deeper than input.max_depth (3)",
+                JsonNodeFactory.instance.textNode("{\"id\": \"d\", \"x\": [[[1]]]}")));
+    pipeline.run();
+  }
+
+  /** A 100 MB string under the default limits: refused, never held whole. */
+  @Test
+  public void refusesAHundredMegabyteStringUnderTheDefaultLimit() throws IOException {
+    File lines = folder.newFile("huge.jsonl");
+    String head = "{\"id\": \"huge\", \"text\": \"";
+    byte[] chunk = utf8("y".repeat(1 << 20));
+    try (OutputStream file = Files.newOutputStream(lines.toPath())) {
+      file.write(utf8("{\"id\": \"a\"}\n" + head));
+      for (int i = 0; i < 100; i++) {
+        file.write(chunk);
+      }
+      file.write(utf8("\"}\n{\"id\": \"b\"}\n"));
+    }
+    long length = head.length() + 100L * chunk.length + 2;
+
+    PCollectionTuple out = read("", lines);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(
+            Document.read("a", lines.getPath() + ":1", object("{\"id\": \"a\"}")),
+            Document.read("b", lines.getPath() + ":3", object("{\"id\": \"b\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(
+            new Rejected(lines.getPath() + ":2", "read", "too_large",
+                "line 2 is " + length + " bytes, over input.max_record_bytes (16777216); it"
+                    + " begins: " + head + "y".repeat(100 - head.length()) + "...",
+                null));
+    pipeline.run();
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
