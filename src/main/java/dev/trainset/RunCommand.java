@@ -70,6 +70,7 @@ final class RunCommand {
       spec = withAbsoluteInputs(spec);
       Launching.check(options, spec);
       checkInputsExist(spec.input().paths());
+      checkOutputWritable(spec.output().dir());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());
       return Trainset.CONFIG_ERROR;
@@ -194,6 +195,25 @@ final class RunCommand {
       } catch (IOException e) {
         throw new ConfigException("input.paths", "cannot list '" + glob + "': " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Writes and deletes a small file in the output directory (creating it where the file system
+   * has folders), so that a directory the run cannot write is refused before any data is read,
+   * not after the whole job ran. The previous output there is not touched.
+   */
+  private static void checkOutputWritable(String dir) {
+    String absolute = FileSystems.matchNewResource(dir, true).toString();
+    String probe = (absolute.endsWith("/") ? absolute : absolute + "/") + ".trainset-write-check-"
+        + UUID.randomUUID();
+    try {
+      ResourceId file = FileSystems.matchNewResource(probe, false);
+      FileSystems.create(file, "application/octet-stream").close();
+      FileSystems.delete(List.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("output.dir", "cannot write to '" + dir + "': " + rootMessage(e)
+          + "; give a directory this process can create and write (--outputDir=DIR)");
     }
   }
 

@@ -128,7 +128,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         in = Channels.newInputStream(file.open());
       } catch (IOException | RuntimeException e) {
         // Gone, or not ours to read, since it was matched: one rejection for the file.
-        emit.stopped(e);
+        emit.unopened(e);
         return;
       }
       read(in, fileFormat, emit);

@@ -14,6 +14,9 @@ import dev.trainset.model.Rejected;
 import dev.trainset.model.Rejections;
 import dev.trainset.model.Stage;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
@@ -145,10 +148,31 @@ final class RecordEmitter {
    * happened and how many records before it were read.
    */
   void stopped(Throwable cause) {
+    if (count == 0 && notOpened(cause)) {
+      unopened(cause);
+      return;
+    }
     long before = count;
     reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (before + 1) + ": "
         + whatHappened(cause) + (before > 0 ? "; the " + before + " records before it were read" : ""),
         null);
+  }
+
+  /** A file that was listed but could not be opened ({@code cause}): one rejection for it. */
+  void unopened(Throwable cause) {
+    reject(path, Reason.UNREADABLE_FILE, "the file was listed but could not be opened: "
+        + whatHappened(cause) + " (removed, renamed or not readable by this process)", null);
+  }
+
+  /** Whether {@code cause} says the file is not there or not readable, not that it is corrupt. */
+  private static boolean notOpened(Throwable cause) {
+    for (Throwable at = cause; at != null; at = at.getCause()) {
+      if (at instanceof FileNotFoundException || at instanceof NoSuchFileException
+          || at instanceof AccessDeniedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String whatHappened(Throwable cause) {

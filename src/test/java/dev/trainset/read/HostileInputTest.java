@@ -22,6 +22,18 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import dev.trainset.config.InputFormat;
+import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.RejectedCoder;
+import java.util.List;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -375,6 +387,70 @@ public class HostileInputTest {
                 "line 2 is " + length + " bytes, over input.max_record_bytes (16777216); it"
                     + " begins: " + head + "y".repeat(100 - head.length()) + "...",
                 null));
+    pipeline.run();
+  }
+
+  /**
+   * The race between listing the input and reading it: a file removed after the match is one
+   * rejection that says so, one cut short is read as far as it goes. ParseFileFn is given the
+   * metadata the match saw, as ReadDocuments gives it.
+   */
+  @Test
+  public void aFileRemovedOrCutShortAfterItWasMatchedCostsOnlyWhatIsGone() throws IOException {
+    File gone = write("gone.jsonl", "{\"id\": \"a\"}\n");
+    File cut = write("cut.jsonl", "{\"id\": \"b\"}\n{\"id\": \"c\"}\n");
+    List<MatchResult.Metadata> matched = List.of(
+        FileSystems.matchSingleFileSpec(gone.getPath()), FileSystems.matchSingleFileSpec(cut.getPath()));
+    Files.delete(gone.toPath());
+    Files.writeString(cut.toPath(), "{\"id\": \"b\"}\n{\"id\"", StandardCharsets.UTF_8);
+
+    PCollectionTuple out = pipeline
+        .apply(Create.of(matched).withCoder(MetadataCoderV2.of()))
+        .apply(FileIO.readMatches())
+        .apply(ParDo.of(new ReadDocuments.ParseFileFn(InputFormat.AUTO, "id", 1 << 20, 1000))
+            .withOutputTags(ReadDocuments.DOCUMENTS, TupleTagList.of(Rejected.TAG)));
+    out.get(ReadDocuments.DOCUMENTS).setCoder(DocumentCoder.of());
+    out.get(Rejected.TAG).setCoder(RejectedCoder.of());
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(Document.read("b", cut.getPath() + ":1", object("{\"id\": \"b\"}")));
+    String gonePath = gone.getPath();
+    String cutPath = cut.getPath();
+    PAssert.that(out.get(Rejected.TAG)).satisfies(rejections -> {
+      List<String> seen = new java.util.ArrayList<>();
+      for (Rejected rejected : rejections) {
+        seen.add(rejected.id() + " " + rejected.reason());
+        if (rejected.id().equals(gonePath)) {
+          org.junit.Assert.assertEquals("the file was listed but could not be opened: " + gonePath
+              + " (No such file or directory) (removed, renamed or not readable by this process)",
+              rejected.detail());
+        }
+      }
+      java.util.Collections.sort(seen);
+      org.junit.Assert.assertEquals(
+          List.of(cutPath + ":2 parse_error", gonePath + " unreadable_file"), seen);
+      return null;
+    });
+    pipeline.run();
+  }
+
+  /** A file this process may not read is one rejection; root reads it anyway, so not as root. */
+  @Test
+  public void aFileWithoutReadPermissionIsOneRejection() throws IOException {
+    Assume.assumeFalse("running as root, which reads a file whatever its permissions",
+        "root".equals(System.getProperty("user.name")));
+    File locked = write("locked.jsonl", "{\"id\": \"a\"}\n");
+    File open = write("open.jsonl", "{\"id\": \"b\"}\n");
+    org.junit.Assert.assertTrue(locked.setReadable(false, false));
+
+    PCollectionTuple out = read("", locked, open);
+
+    PAssert.that(out.get(ReadDocuments.DOCUMENTS))
+        .containsInAnyOrder(Document.read("b", open.getPath() + ":1", object("{\"id\": \"b\"}")));
+    PAssert.that(out.get(Rejected.TAG))
+        .containsInAnyOrder(new Rejected(locked.getPath(), "read", "unreadable_file",
+            "the file was listed but could not be opened: " + locked.getPath()
+                + " (Permission denied) (removed, renamed or not readable by this process)", null));
     pipeline.run();
   }
 
