@@ -127,8 +127,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       try {
         in = Channels.newInputStream(file.open());
       } catch (IOException | RuntimeException e) {
-        // Gone, or not ours to read, since it was matched: one rejection for the file.
-        emit.unopened(e);
+        // Gone or not ours to read since it was matched, or a corrupt archive's header: one
+        // rejection for the file.
+        emit.stopped(e);
         return;
       }
       read(in, fileFormat, emit);

@@ -159,7 +159,7 @@ final class RecordEmitter {
   }
 
   /** A file that was listed but could not be opened ({@code cause}): one rejection for it. */
-  void unopened(Throwable cause) {
+  private void unopened(Throwable cause) {
     reject(path, Reason.UNREADABLE_FILE, "the file was listed but could not be opened: "
         + whatHappened(cause) + " (removed, renamed or not readable by this process)", null);
   }
