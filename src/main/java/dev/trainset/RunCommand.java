@@ -199,12 +199,17 @@ final class RunCommand {
   }
 
   /**
-   * Writes and deletes a small file in the output directory (creating it where the file system
-   * has folders), so that a directory the run cannot write is refused before any data is read,
-   * not after the whole job ran. The previous output there is not touched.
+   * On a local disk, writes and deletes a small file in the output directory (creating it), so
+   * that a directory the run cannot write is refused before any data is read, not after the
+   * whole job ran. The previous output there is not touched. An object store is left to the
+   * workers, whose credentials may not be this process's.
    */
   private static void checkOutputWritable(String dir) {
-    String absolute = FileSystems.matchNewResource(dir, true).toString();
+    ResourceId folder = FileSystems.matchNewResource(dir, true);
+    if (!"file".equals(folder.getScheme())) {
+      return;
+    }
+    String absolute = folder.toString();
     String probe = (absolute.endsWith("/") ? absolute : absolute + "/") + ".trainset-write-check-"
         + UUID.randomUUID();
     try {
