@@ -74,6 +74,7 @@ final class RunCommand {
       spec = withAbsoluteInputs(spec);
       Launching.check(options, spec);
       checkInputsExist(spec.input().paths());
+      checkOutputWritable(spec.output().dir());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());
       return Trainset.CONFIG_ERROR;
@@ -212,6 +213,30 @@ final class RunCommand {
       } catch (IOException e) {
         throw new ConfigException("input.paths", "cannot list '" + glob + "': " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * On a local disk, writes and deletes a small file in the output directory (creating it), so
+   * that a directory the run cannot write is refused before any data is read, not after the
+   * whole job ran. The previous output there is not touched. An object store is left to the
+   * workers, whose credentials may not be this process's.
+   */
+  private static void checkOutputWritable(String dir) {
+    ResourceId folder = FileSystems.matchNewResource(dir, true);
+    if (!"file".equals(folder.getScheme())) {
+      return;
+    }
+    String absolute = folder.toString();
+    String probe = (absolute.endsWith("/") ? absolute : absolute + "/") + ".trainset-write-check-"
+        + UUID.randomUUID();
+    try {
+      ResourceId file = FileSystems.matchNewResource(probe, false);
+      FileSystems.create(file, "application/octet-stream").close();
+      FileSystems.delete(List.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("output.dir", "cannot write to '" + dir + "': " + rootMessage(e)
+          + "; give a directory this process can create and write (--outputDir=DIR)");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.trainset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,5 +113,47 @@ class TrainsetCliTest {
     assertEquals(0, exit);
     assertEquals("usage: java -jar trainset.jar --pipeline=FILE [overrides] [Beam options]",
         out.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+  }
+
+  /**
+   * An output directory the run cannot write is refused before any data is read: under a file,
+   * on a read-only file system, or a folder without write permission holding a previous run,
+   * which is left as it was.
+   */
+  @Test
+  void anOutputDirectoryThatCannotBeWritten() throws IOException {
+    Path file = Files.writeString(work.resolve("file"), "");
+    String underFile = file.resolve("out").toString();
+    assertCannotWrite(underFile, errorOf("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=" + underFile));
+    assertEquals("", Files.readString(file));
+
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc here");
+    String readOnly = "/proc/self/trainset-out";
+    assertCannotWrite(readOnly, errorOf("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=" + readOnly));
+
+    // Permissions stop everyone but root, who writes anyway.
+    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+        "running as root, which may write into a folder without write permission");
+    Path previous = Files.createDirectories(work.resolve("previous"));
+    Files.writeString(previous.resolve("_SUCCESS"), "");
+    previous.toFile().setWritable(false);
+    try {
+      assertCannotWrite(previous.toString(), errorOf("--pipeline=pipelines/quickstart.yaml",
+          "--outputDir=" + previous));
+      try (java.util.stream.Stream<Path> left = Files.list(previous)) {
+        assertEquals(List.of(previous.resolve("_SUCCESS")), left.toList());
+      }
+    } finally {
+      previous.toFile().setWritable(true);
+    }
+  }
+
+  private static void assertCannotWrite(String dir, String message) {
+    String start = "trainset: configuration error: output.dir: cannot write to '" + dir + "': ";
+    assertTrue(message.startsWith(start), message);
+    assertTrue(message.endsWith("; give a directory this process can create and write"
+        + " (--outputDir=DIR)"), message);
   }
 }

@@ -24,6 +24,12 @@ final class InputRules {
   /** A Java array holds under 2 GiB; one record is held whole, and its text again as chars. */
   private static final int MAX_RECORD_BYTES = 1 << 30;
 
+  /**
+   * The deepest nesting a record may have: the coders and the readers of written files allow a
+   * few levels more (an example's metadata object wraps a record's values).
+   */
+  static final int MAX_DEPTH = 1000;
+
   private InputRules() {}
 
   static void check(PipelineSpec.Input input) {
@@ -41,6 +47,10 @@ final class InputRules {
     if (input.maxRecordBytes() < MIN_RECORD_BYTES || input.maxRecordBytes() > MAX_RECORD_BYTES) {
       throw ConfigException.notAllowed("input.max_record_bytes", input.maxRecordBytes(),
           "a whole number of bytes from " + MIN_RECORD_BYTES + " to " + MAX_RECORD_BYTES);
+    }
+    if (input.maxDepth() < 1 || input.maxDepth() > MAX_DEPTH) {
+      throw ConfigException.notAllowed("input.max_depth", input.maxDepth(),
+          "a whole number of levels from 1 to " + MAX_DEPTH);
     }
   }
 

@@ -93,7 +93,8 @@ public record PipelineSpec(
       InputFormat format,
       String idField,
       @Nullable Kafka kafka,
-      int maxRecordBytes)
+      int maxRecordBytes,
+      int maxDepth)
       implements Serializable {
     public Input {
       paths = List.copyOf(paths);
@@ -101,7 +102,7 @@ public record PipelineSpec(
 
     /** The same settings, reading {@code newPaths}. */
     public Input withPaths(List<String> newPaths) {
-      return new Input(newPaths, format, idField, kafka, maxRecordBytes);
+      return new Input(newPaths, format, idField, kafka, maxRecordBytes, maxDepth);
     }
 
     void validate() {

@@ -1,6 +1,9 @@
 package dev.trainset.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,11 +14,32 @@ import java.io.UncheckedIOException;
 
 /** The Jackson mappers trainset shares: JSON text for files, Smile for coders. */
 public final class Json {
+  /**
+   * What every reader of trainset's own JSON allows: any string the read stage let through
+   * (input.max_record_bytes bounds them, up to 1 GiB) and a record as deep as input.max_depth
+   * (at most 1000) inside the objects that carry it (an example's metadata, a rejection).
+   */
+  private static final StreamReadConstraints READ = StreamReadConstraints.builder()
+      .maxStringLength(Integer.MAX_VALUE)
+      .maxNestingDepth(2000)
+      .build();
+
+  /** Writing has its own depth limit (1000 by default), which the same records must pass. */
+  private static final StreamWriteConstraints WRITE =
+      StreamWriteConstraints.builder().maxNestingDepth(2000).build();
+
   /** Reads and writes JSON text; thread-safe once configured. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(READ)
+          .streamWriteConstraints(WRITE)
+          .build())
+      .build();
 
   /** Binary JSON for coders: compact, fast, and the same tree always encodes to the same bytes. */
-  static final ObjectMapper SMILE = new ObjectMapper(new SmileFactory());
+  static final ObjectMapper SMILE = new ObjectMapper(SmileFactory.builder()
+      .streamReadConstraints(READ)
+      .streamWriteConstraints(WRITE)
+      .build());
 
   private Json() {}
 

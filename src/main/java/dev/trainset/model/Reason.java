@@ -29,7 +29,10 @@ public enum Reason {
       READ),
   BAD_ENCODING("bad_encoding", "a string holds a lone surrogate, or the bytes are not valid"
       + " UTF-8", READ),
-  TOO_LARGE("too_large", "a JSON line or array element is longer than input.max_record_bytes", READ),
+  TOO_LARGE("too_large", "a JSON line, JSON record or CSV row is longer than"
+      + " input.max_record_bytes", READ),
+  TOO_DEEP("too_deep", "a JSON value nests arrays and objects deeper than input.max_depth",
+      READ),
   UNREADABLE_FILE("unreadable_file", "a corrupt archive or a read error stopped the file", READ),
 
   MISSING_FIELD("missing_field", "a field the fields mapping or score_field needs is absent",

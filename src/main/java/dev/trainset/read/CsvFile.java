@@ -1,7 +1,7 @@
 package dev.trainset.read;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -10,70 +10,98 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.trainset.model.Reason;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
-/** Reads CSV with a header row (RFC 4180): one record per row, every value text. */
+/**
+ * Reads CSV with a header row (RFC 4180): one record per row, every value text. Rows are cut as
+ * bytes first ({@link Lines#csvRows}), so a row over {@code input.max_record_bytes} is passed over
+ * without being held, and one that is not UTF-8 is refused before it is parsed; each row is then
+ * parsed on its own, so a bad row costs only itself.
+ */
 final class CsvFile {
   private static final CsvMapper CSV = new CsvMapper();
+  private static final ObjectReader HEADER =
+      CSV.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY);
 
   private CsvFile() {}
 
   static void read(InputStream in, RecordEmitter emit) throws Unreadable {
-    PushbackInputStream peek = new PushbackInputStream(in, 1);
-    try {
-      int first = peek.read();
-      if (first == -1) {
-        return;
+    Lines rows = Lines.csvRows(in, emit.maxRecordBytes());
+    ObjectReader reader = null;
+    // Rows are numbered from 1 after the header, blank lines not counted: a quoted value may
+    // span lines, so a line number would not say where a row is.
+    long row = 0;
+    Lines.Line line;
+    while ((line = rows.next()) != null) {
+      if (line.length() == 0) {
+        continue;
       }
-      peek.unread(first);
-    } catch (IOException e) {
-      throw new Unreadable(e);
-    }
-    Reader reader = new InputStreamReader(peek, StandardCharsets.UTF_8);
-    CsvSchema header = CsvSchema.emptySchema().withHeader();
-    try (MappingIterator<Map<String, String>> rows =
-        CSV.readerForMapOf(String.class)
-            .with(header)
-            .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
-            .readValues(reader)) {
-      // CSV rows are numbered (1 = the first row after the header), not lines: a quoted
-      // value may span lines, and the parser's line count does not say where a row began.
-      long row = 0;
-      JsonLocation lastError = null;
-      while (true) {
-        Map<String, String> values;
-        try {
-          if (!rows.hasNextValue()) {
-            return;
-          }
-          row++;
-          values = rows.nextValue();
-        } catch (RuntimeException | IOException e) {
-          JsonLocation at = rows.getCurrentLocation();
-          if (at != null && at.equals(lastError)) {
-            // The parser cannot move past this point: stop instead of looping.
-            emit.reject(emit.path() + ":" + row, Reason.PARSE_ERROR,
-                "the CSV cannot be read past row " + row + ": " + firstLine(e.getMessage()),
-                null);
-            return;
-          }
-          lastError = at;
-          emit.reject(emit.path() + ":" + row, Reason.PARSE_ERROR,
-              "CSV row " + row + ": " + firstLine(e.getMessage()), null);
-          continue;
+      if (reader == null) {
+        reader = header(line, emit);
+        if (reader == null) {
+          return;
         }
-        ObjectNode record = JsonNodeFactory.instance.objectNode();
-        values.forEach(record::put);
-        emit.record(record, String.valueOf(row), "CSV row " + row, null);
+        continue;
       }
-    } catch (IOException e) {
-      throw new Unreadable(e);
+      row++;
+      String where = String.valueOf(row);
+      String described = "row " + row;
+      if (line.tooLarge()) {
+        emit.tooLarge(where, described, line.length(), line.bytes());
+        continue;
+      }
+      Lines.Decoded text = Lines.decode(line.bytes());
+      if (text.badByte() >= 0) {
+        emit.notUtf8(where, described, line.bytes(), text, line.offset(), "row");
+        continue;
+      }
+      Map<String, String> values;
+      try (MappingIterator<Map<String, String>> parsed = reader.readValues(text.text())) {
+        values = parsed.nextValue();
+      } catch (IOException | RuntimeException e) {
+        emit.reject(emit.path() + ":" + row, Reason.PARSE_ERROR,
+            "CSV row " + row + ": " + firstLine(e.getMessage()), null);
+        continue;
+      }
+      ObjectNode record = JsonNodeFactory.instance.objectNode();
+      values.forEach(record::put);
+      emit.record(record, where, described, null);
     }
+  }
+
+  /**
+   * The reader of the rows under the header {@code line}, or null when the header cannot be read:
+   * then the file is one rejection, as no row can be read without it.
+   */
+  private static @Nullable ObjectReader header(Lines.Line line, RecordEmitter emit) {
+    String problem;
+    Reason reason = Reason.PARSE_ERROR;
+    Lines.Decoded text = Lines.decode(line.bytes());
+    if (line.tooLarge()) {
+      reason = Reason.TOO_LARGE;
+      problem = "is " + line.length() + " bytes, over input.max_record_bytes ("
+          + emit.maxRecordBytes() + ")";
+    } else if (text.badByte() >= 0) {
+      reason = Reason.BAD_ENCODING;
+      problem = "is not valid UTF-8 at byte " + text.badByte() + ": "
+          + Lines.hex(line.bytes(), text.badByte(), 3);
+    } else {
+      try (MappingIterator<String[]> parsed = HEADER.readValues(text.text())) {
+        CsvSchema.Builder columns = CsvSchema.builder();
+        for (String name : parsed.nextValue()) {
+          columns.addColumn(name);
+        }
+        return CSV.readerForMapOf(String.class)
+            .with(columns.build())
+            .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS);
+      } catch (IOException | RuntimeException e) {
+        problem = "does not parse: " + firstLine(e.getMessage());
+      }
+    }
+    emit.reject(emit.path(), reason, "the header row " + problem + "; no row of the file was read",
+        null);
+    return null;
   }
 
   private static String firstLine(@Nullable String message) {

@@ -74,7 +74,7 @@ final class JsonFile {
       } else if (piece.length() > emit.maxRecordBytes()) {
         emit.tooLarge(where, described, piece.length(), piece.bytes());
       } else {
-        emitRecord(piece.bytes(), where, described, emit);
+        emitRecord(piece, where, described, emit);
       }
     }
   }
@@ -87,15 +87,27 @@ final class JsonFile {
     }
   }
 
-  /** Parses one record's bytes on their own, so that if they do not parse they cost only it. */
-  private static void emitRecord(byte[] bytes, String where, String described,
+  /**
+   * Parses one record's bytes on their own, so that if they do not parse they cost only it; bytes
+   * that are not UTF-8 are refused before Jackson, which would read some of them as text.
+   */
+  private static void emitRecord(JsonElements.Piece piece, String where, String described,
       RecordEmitter emit) {
+    Lines.Decoded text = Lines.decode(piece.bytes());
+    if (text.badByte() >= 0) {
+      emit.notUtf8(where, described, piece.bytes(), text, piece.offset(), "record");
+      return;
+    }
     JsonNode value;
     try {
-      value = JsonLinesFile.ONE_VALUE.readTree(bytes);
+      value = emit.oneValue().readTree(piece.bytes());
     } catch (IOException e) {
+      if (e instanceof JsonProcessingException processing && JsonLinesFile.tooDeep(processing)) {
+        emit.tooDeep(where, described, text.text());
+        return;
+      }
       emit.reject(emit.path() + ":" + where, Reason.PARSE_ERROR, described + ": " + message(e),
-          JsonNodeFactory.instance.textNode(new String(bytes, StandardCharsets.UTF_8).strip()));
+          JsonNodeFactory.instance.textNode(text.text().strip()));
       return;
     }
     emit.json(value, where, described, null);

@@ -3,6 +3,7 @@ package dev.trainset.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -10,24 +11,45 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainset.model.Reason;
 import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads JSON lines: one record per non-blank line; a line that does not parse, is not UTF-8 or is
- * longer than {@code input.max_record_bytes} costs that line.
+ * Reads JSON lines: one record per non-blank line; a line that does not parse, is not UTF-8, is
+ * longer than {@code input.max_record_bytes} or nests deeper than {@code input.max_depth} costs
+ * that line.
  */
 final class JsonLinesFile {
+  /** Readers of one value by depth limit: few settings are ever used, each made once. */
+  private static final Map<Integer, ObjectReader> BY_DEPTH = new ConcurrentHashMap<>();
+
+  /** Reads one value nested at most 1000 deep (input.max_depth's default and its most). */
+  static final ObjectReader ONE_VALUE = oneValue(1000);
+
   /**
    * Reads exactly one JSON value: anything after it on the line is a parse error. Its strings may
-   * be as long as a record: {@code input.max_record_bytes} bounds them, not Jackson's default.
+   * be as long as a record: {@code input.max_record_bytes} bounds them, not Jackson's default;
+   * arrays and objects nest at most {@code maxDepth} deep ({@link #tooDeep} tells that failure).
    */
-  static final ObjectReader ONE_VALUE =
-      JsonMapper.builder(JsonFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-              .build())
-          .build()
-          .reader()
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static ObjectReader oneValue(int maxDepth) {
+    return BY_DEPTH.computeIfAbsent(maxDepth, depth ->
+        JsonMapper.builder(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNestingDepth(depth)
+                    .build())
+                .build())
+            .build()
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+  }
+
+  /** Whether Jackson refused a value for nesting deeper than its reader's limit. */
+  static boolean tooDeep(JsonProcessingException e) {
+    // Jackson tells its limits apart only by the message.
+    return e instanceof StreamConstraintsException
+        && String.valueOf(e.getOriginalMessage()).contains("nesting depth");
+  }
 
   private JsonLinesFile() {}
 
@@ -43,7 +65,7 @@ final class JsonLinesFile {
       }
       Lines.Decoded text = Lines.decode(line.bytes());
       if (text.badByte() >= 0) {
-        emit.notUtf8(where, described, line.bytes(), text, line.offset());
+        emit.notUtf8(where, described, line.bytes(), text, line.offset(), "line");
         continue;
       }
       if (!text.text().isBlank()) {
@@ -58,15 +80,20 @@ final class JsonLinesFile {
       ONE_VALUE.readTree(line);
       return true;
     } catch (JsonProcessingException e) {
-      return false;
+      // A value too deep to read is still one line's value.
+      return tooDeep(e);
     }
   }
 
   private static void parse(String line, long lineNumber, RecordEmitter emit) {
     JsonNode value;
     try {
-      value = ONE_VALUE.readTree(line);
+      value = emit.oneValue().readTree(line);
     } catch (JsonProcessingException e) {
+      if (tooDeep(e)) {
+        emit.tooDeep(String.valueOf(lineNumber), "line " + lineNumber, line);
+        return;
+      }
       emit.reject(emit.path() + ":" + lineNumber, Reason.PARSE_ERROR,
           "line " + lineNumber + ": " + e.getOriginalMessage(),
           JsonNodeFactory.instance.textNode(line));

@@ -14,7 +14,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Reads a stream line by line as bytes, holding at most {@code limit} bytes of a line: a longer
  * line is passed over to its end and only counted, so no line costs more memory than the limit.
- * Lines end at {@code \n}; a {@code \r} before it is not part of the line.
+ * Lines end at {@code \n}; a {@code \r} before it is not part of the line. {@link #csvRows}
+ * reads CSV rows instead: a line break inside a quoted value (RFC 4180) does not end the row.
  */
 final class Lines {
   /**
@@ -29,6 +30,11 @@ final class Lines {
 
   private final InputStream in;
   private final int limit;
+  private final boolean csv;
+  /** CSV only: inside a quoted value; a quote just seen there; nothing yet in this value. */
+  private boolean quoted;
+  private boolean quotePending;
+  private boolean fieldStart = true;
   private final byte[] buffer = new byte[1 << 16];
   private int position;
   private int end;
@@ -37,8 +43,18 @@ final class Lines {
   private boolean ended;
 
   Lines(InputStream in, int limit) {
+    this(in, limit, false);
+  }
+
+  private Lines(InputStream in, int limit, boolean csv) {
     this.in = in;
     this.limit = limit;
+    this.csv = csv;
+  }
+
+  /** The CSV rows of {@code in}, each held up to {@code limit} bytes. */
+  static Lines csvRows(InputStream in, int limit) {
+    return new Lines(in, limit, true);
   }
 
   /** The next line, or null at the end of the stream. */
@@ -59,10 +75,7 @@ final class Lines {
         }
       }
       any = true;
-      int newline = position;
-      while (newline < end && buffer[newline] != '\n') {
-        newline++;
-      }
+      int newline = csv ? rowEnd(position) : lineEnd(position);
       int n = newline - position;
       if (n > 0) {
         int keep = (int) Math.min(n, limit - kept);
@@ -88,7 +101,48 @@ final class Lines {
       length--;
       kept = (int) Math.min(kept, length);
     }
+    quoted = false;
+    quotePending = false;
+    fieldStart = true;
     return new Line(++number, offset, kept == held.length ? held : Arrays.copyOf(held, kept), length);
+  }
+
+  private int lineEnd(int from) {
+    int at = from;
+    while (at < end && buffer[at] != '\n') {
+      at++;
+    }
+    return at;
+  }
+
+  /**
+   * Where the CSV row ends: the first {@code \n} outside quotes. A quote opens a quoted value
+   * only as a value's first character, and {@code ""} inside one is a quote, as Jackson's CSV
+   * parser reads them; a row whose quote is never closed runs to the end of the file.
+   */
+  private int rowEnd(int from) {
+    for (int at = from; at < end; at++) {
+      byte b = buffer[at];
+      if (quoted) {
+        if (!quotePending) {
+          quotePending = b == '"';
+          continue;
+        }
+        quotePending = false;
+        if (b == '"') {
+          continue;
+        }
+        quoted = false;
+      }
+      if (b == '\n') {
+        return at;
+      }
+      if (b == '"' && fieldStart) {
+        quoted = true;
+      }
+      fieldStart = b == ',';
+    }
+    return end;
   }
 
   private boolean fill() throws Unreadable {

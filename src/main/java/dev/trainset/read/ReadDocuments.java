@@ -65,7 +65,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
             .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
             .apply(
                 "Parse",
-                ParDo.of(new ParseFileFn(input.format(), input.idField(), input.maxRecordBytes()))
+                ParDo.of(new ParseFileFn(input.format(), input.idField(), input.maxRecordBytes(),
+                        input.maxDepth()))
                     .withOutputTags(DOCUMENTS, TupleTagList.of(Rejected.TAG)));
     read.get(DOCUMENTS).setCoder(DocumentCoder.of());
     read.get(Rejected.TAG).setCoder(RejectedCoder.of());
@@ -100,46 +101,65 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     private final InputFormat format;
     private final String idField;
     private final int maxRecordBytes;
+    private final int maxDepth;
     private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
 
-    ParseFileFn(InputFormat format, String idField, int maxRecordBytes) {
+    ParseFileFn(InputFormat format, String idField, int maxRecordBytes, int maxDepth) {
       this.format = format;
       this.idField = idField;
       this.maxRecordBytes = maxRecordBytes;
+      this.maxDepth = maxDepth;
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String path = file.getMetadata().resourceId().toString();
       InputFormat fileFormat = formatOf(path, format);
-      RecordEmitter emit = new RecordEmitter(path, idField, maxRecordBytes, out, documentsRead);
+      RecordEmitter emit = new RecordEmitter(path, idField, maxRecordBytes, maxDepth, out,
+          documentsRead);
       if (fileFormat == null) {
         emit.reject(path, Reason.UNKNOWN_FORMAT,
             "cannot tell the format from the file name; set input.format to jsonl, json or csv",
             null);
         return;
       }
-      // Only failures of reading are caught here. An exception thrown while a record is passed
-      // on comes from a later stage fused into this one, and must fail the run, not stop the file.
-      try (InputStream in = open(file)) {
+      InputStream in;
+      try {
+        in = Channels.newInputStream(file.open());
+      } catch (IOException | RuntimeException e) {
+        // Gone or not ours to read since it was matched, or a corrupt archive's header: one
+        // rejection for the file.
+        emit.stopped(e);
+        return;
+      }
+      read(in, fileFormat, emit);
+    }
+
+    /**
+     * Reads the (decompressed) bytes of one file of {@code fileFormat} into {@code emit}, and
+     * closes them. Only failures of reading are caught here. An exception thrown while a record is
+     * passed on comes from a later stage fused into this one, and must fail the run, not stop the
+     * file.
+     */
+    static void read(InputStream file, InputFormat fileFormat, RecordEmitter emit) {
+      try (InputStream in = file) {
+        InputStream text;
+        try {
+          text = withoutBom(in);
+        } catch (IOException | RuntimeException e) {
+          // Not even the first bytes: a corrupt archive's header, a failing disk.
+          throw new Unreadable(e);
+        }
         switch (fileFormat) {
-          case JSONL -> JsonLinesFile.read(in, emit);
-          case JSON -> JsonFile.read(in, emit);
-          default -> CsvFile.read(in, emit);
+          case JSONL -> JsonLinesFile.read(text, emit);
+          case JSON -> JsonFile.read(text, emit);
+          default -> CsvFile.read(text, emit);
         }
       } catch (Unreadable e) {
         // A corrupt archive or a failing disk: what was read stays, the rest is one rejection.
         emit.stopped(e.getCause());
       } catch (IOException e) {
         // Closing failed after everything was read: nothing is lost.
-      }
-    }
-
-    private static InputStream open(FileIO.ReadableFile file) throws Unreadable {
-      try {
-        return withoutBom(Channels.newInputStream(file.open()));
-      } catch (IOException | RuntimeException e) {
-        throw new Unreadable(e);
       }
     }
 

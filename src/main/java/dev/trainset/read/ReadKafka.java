@@ -8,11 +8,9 @@ import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.trainset.model.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -136,9 +134,11 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
 
   /** Turns one Kafka record into a document or a rejection, stamped with the record's time. */
   static final class ParseRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, Document> {
-    /** Exactly one JSON value: anything after it is a parse error, as in a JSON line. */
-    private static final ObjectReader ONE_VALUE =
-        Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Exactly one JSON value: anything after it is a parse error, and it nests no deeper than a
+     * file's record may by default, as in a JSON line.
+     */
+    private static final ObjectReader ONE_VALUE = JsonLinesFile.ONE_VALUE;
 
     private final String idField;
     private final Counter documentsRead = Metrics.counter(ReadDocuments.class, "documents");
@@ -155,7 +155,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
       // The record's time, unless the read placed it later (a record that came too late).
       Instant time = new Instant(Math.max(record.getTimestamp(), read.getMillis()));
       // A Kafka value is bounded by the broker's own message size limit, not by max_record_bytes.
-      RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE,
+      RecordEmitter emit = new RecordEmitter(partition, idField, Integer.MAX_VALUE, 1000,
           new Stamped(out, time), documentsRead);
       byte[] value = record.getKV().getValue();
       String origin = partition + ":" + offset;
@@ -163,6 +163,11 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
       try {
         parsed = value == null ? null : ONE_VALUE.readTree(value);
       } catch (JsonProcessingException e) {
+        if (JsonLinesFile.tooDeep(e)) {
+          emit.tooDeep(String.valueOf(offset), "offset " + offset,
+              new String(value, StandardCharsets.UTF_8));
+          return;
+        }
         emit.reject(origin, Reason.PARSE_ERROR, "offset " + offset + ": " + e.getOriginalMessage(),
             JsonNodeFactory.instance.textNode(new String(value, StandardCharsets.UTF_8)));
         return;

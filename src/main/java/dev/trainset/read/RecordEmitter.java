@@ -1,6 +1,7 @@
 package dev.trainset.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Document;
@@ -13,6 +14,9 @@ import dev.trainset.model.Rejected;
 import dev.trainset.model.Rejections;
 import dev.trainset.model.Stage;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
@@ -37,18 +41,25 @@ final class RecordEmitter {
   private final DoFn.MultiOutputReceiver out;
   private final Counter documentsRead;
   private final int maxRecordBytes;
+  private final int maxDepth;
   private long count;
 
-  RecordEmitter(String path, String idField, int maxRecordBytes, DoFn.MultiOutputReceiver out,
-      Counter documentsRead) {
+  RecordEmitter(String path, String idField, int maxRecordBytes, int maxDepth,
+      DoFn.MultiOutputReceiver out, Counter documentsRead) {
     this.path = path;
     this.idField = idField;
     this.maxRecordBytes = maxRecordBytes;
+    this.maxDepth = maxDepth;
     this.out = out;
     this.documentsRead = documentsRead;
   }
 
-  /** {@code input.max_record_bytes}: a longer JSON line or array element is refused. */
+  /** Reads one JSON value within {@code input.max_depth}. */
+  ObjectReader oneValue() {
+    return JsonLinesFile.oneValue(maxDepth);
+  }
+
+  /** {@code input.max_record_bytes}: a longer JSON line, JSON record or CSV row is refused. */
   int maxRecordBytes() {
     return maxRecordBytes;
   }
@@ -112,10 +123,22 @@ final class RecordEmitter {
         + "...", null);
   }
 
-  /** A record whose bytes are not UTF-8; {@code offset} is where its first byte is in the file. */
-  void notUtf8(String where, String described, byte[] bytes, Lines.Decoded text, long offset) {
+  /** A record that nests deeper than {@code input.max_depth}; {@code raw} is its text. */
+  void tooDeep(String where, String described, String raw) {
+    reject(path + ":" + where, Reason.TOO_DEEP, described
+        + " nests arrays and objects deeper than input.max_depth (" + maxDepth + ")",
+        JsonNodeFactory.instance.textNode(raw));
+  }
+
+  /**
+   * A record whose bytes are not UTF-8; {@code offset} is where its first byte is in the file,
+   * {@code unit} what the record is in the file ({@code line}, {@code record}, {@code row}).
+   */
+  void notUtf8(String where, String described, byte[] bytes, Lines.Decoded text, long offset,
+      String unit) {
     reject(path + ":" + where, Reason.BAD_ENCODING, described + ": not valid UTF-8 at byte "
-        + text.badByte() + " of the line (byte " + (offset + text.badByte()) + " of the file): "
+        + text.badByte() + " of the " + unit + " (byte " + (offset + text.badByte())
+        + " of the file): "
         + Lines.hex(bytes, text.badByte(), 3) + "; the original shows U+FFFD in its place",
         JsonNodeFactory.instance.textNode(text.text()));
   }
@@ -125,10 +148,31 @@ final class RecordEmitter {
    * happened and how many records before it were read.
    */
   void stopped(Throwable cause) {
+    if (count == 0 && notOpened(cause)) {
+      unopened(cause);
+      return;
+    }
     long before = count;
     reject(path, Reason.UNREADABLE_FILE, "reading stopped at record " + (before + 1) + ": "
         + whatHappened(cause) + (before > 0 ? "; the " + before + " records before it were read" : ""),
         null);
+  }
+
+  /** A file that was listed but could not be opened ({@code cause}): one rejection for it. */
+  private void unopened(Throwable cause) {
+    reject(path, Reason.UNREADABLE_FILE, "the file was listed but could not be opened: "
+        + whatHappened(cause) + " (removed, renamed or not readable by this process)", null);
+  }
+
+  /** Whether {@code cause} says the file is not there or not readable, not that it is corrupt. */
+  private static boolean notOpened(Throwable cause) {
+    for (Throwable at = cause; at != null; at = at.getCause()) {
+      if (at instanceof FileNotFoundException || at instanceof NoSuchFileException
+          || at instanceof AccessDeniedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String whatHappened(Throwable cause) {

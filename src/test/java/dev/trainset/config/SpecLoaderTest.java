@@ -38,7 +38,7 @@ class SpecLoaderTest {
 
     assertEquals("trainset", spec.name());
     assertEquals(new PipelineSpec.Input(List.of("data/*.jsonl"), InputFormat.AUTO, "id", null,
-            16_777_216), spec.input());
+            16_777_216, 1000), spec.input());
     assertEquals(
         new PipelineSpec.Fields(Style.INSTRUCTION, "instruction", "input", "output", "system",
             "messages", "user", "assistant", "text", List.of()),
@@ -194,6 +194,15 @@ class SpecLoaderTest {
         "input.max_record_bytes: value '2000000000' is not allowed; allowed: a whole number of"
             + " bytes from 1024 to 1073741824",
         INPUT, "input.max_record_bytes=2000000000");
+  }
+
+  @Test
+  void refusesADepthLimitOutsideItsRange() {
+    assertRefused("input.max_depth",
+        "input.max_depth: value '1001' is not allowed; allowed: a whole number of levels from 1"
+            + " to 1000",
+        INPUT, "input.max_depth=1001");
+    assertEquals(3, load(INPUT, "input.max_depth=3").input().maxDepth());
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +45,31 @@ class CodersTest {
 
   // ---------------------------------------------------------------------------------------
   // DocumentCoder
+
+  /**
+   * Whatever the read stage lets through, a coder carries: a string as long as the largest
+   * input.max_record_bytes allows (Jackson's own default stops at 20,000,000 characters) and a
+   * record nested as deep as input.max_depth, with the metadata object around it.
+   */
+  @Test
+  void documentAsLargeAndDeepAsTheReadStageAllows() throws Exception {
+    ObjectNode record = object("{\"id\": \"big\"}");
+    record.put("text", "x".repeat(25_000_000));
+    JsonNode deep = object("{}");
+    for (int depth = 1; depth < 999; depth++) {
+      deep = Json.MAPPER.createArrayNode().add(deep);
+    }
+    record.set("deep", deep);
+    Document document = Document.read("big", "test:1", record);
+
+    Document decoded = roundTrip(DocumentCoder.of(), document);
+
+    assertEquals(25_000_000, decoded.fields().get("text").textValue().length());
+    assertEquals(Json.write(record), Json.write(decoded.fields()));
+    ObjectNode carried = Json.MAPPER.createObjectNode();
+    carried.putObject("metadata").set("r", record);
+    assertEquals(record, Json.MAPPER.readTree(Json.write(carried)).get("metadata").get("r"));
+  }
 
   @Test
   void documentWithNanWeightAndAnnotations() throws Exception {

@@ -38,6 +38,9 @@ public class ReadKafkaTest {
         null, null, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Deeper than a record from a file may be: refused as such, not carried into later stages. */
+  private static final String DEEP = "{\"x\": " + "[".repeat(1500) + "]".repeat(1500) + "}";
+
   @Test
   public void turnsValuesIntoDocumentsAndRejections() {
     PCollectionTuple out = ReadKafka.parse(pipeline
@@ -47,7 +50,8 @@ public class ReadKafkaTest {
                 record(1, 7, 3000, "not json at all"),
                 record(1, 8, 4000, "[1, 2]"),
                 record(0, 2, 5000, "{\"id\": \"c\"} {\"id\": \"d\"}"),
-                record(2, 0, 6000, null))
+                record(2, 0, 6000, null),
+                record(2, 1, 7000, DEEP))
             .withCoder(KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()),
                 NullableCoder.of(ByteArrayCoder.of())))), "id");
 
@@ -71,11 +75,13 @@ public class ReadKafkaTest {
                 + " START_OBJECT) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`):"
                 + " not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
                 JsonNodeFactory.instance.textNode("{\"id\": \"c\"} {\"id\": \"d\"}")),
-            new Rejected("docs:2:0", "read", "parse_error", "offset 0: the value is empty", null));
+            new Rejected("docs:2:0", "read", "parse_error", "offset 0: the value is empty", null),
+            new Rejected("docs:2:1", "read", "too_deep", "offset 1 nests arrays and objects"
+                + " deeper than input.max_depth (1000)", JsonNodeFactory.instance.textNode(DEEP)));
     PAssert.that(out.get(Rejected.TAG).apply("RejectedTimes", Reify.timestamps())
             .apply(MapElements.into(TypeDescriptors.longs())
                 .via((TimestampedValue<Rejected> r) -> r.getTimestamp().getMillis())))
-        .containsInAnyOrder(3000L, 4000L, 5000L, 6000L);
+        .containsInAnyOrder(3000L, 4000L, 5000L, 6000L, 7000L);
     pipeline.run();
   }
 
