@@ -201,8 +201,10 @@ produce() {
   local topic="${1:-}"
   [[ -n "$topic" ]] || die "usage: $0 produce TOPIC < records.jsonl"
   alive || die "no broker is running: $0 start"
+  mkdir -p "$LOGS"
   java -cp "$(classpath)" kafka.tools.ConsoleProducer \
-    --bootstrap-server "$HOST:$(broker_port)" --topic "$topic" >/dev/null
+    --bootstrap-server "$HOST:$(broker_port)" --topic "$topic" >"$LOGS/produce.log" 2>&1 \
+    || { tail -20 "$LOGS/produce.log" >&2; die "producing to $topic failed, see $LOGS/produce.log"; }
   say "sent the lines of standard input to $topic"
 }
 
