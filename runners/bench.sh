@@ -10,21 +10,35 @@
 #   direct    trainset --runner=DirectRunner (its checks on) on runners/bench.yaml
 #   near      as flink, with --set=quality.dedup=near (exact, then near dedup at 0.8); the report
 #             adds its wall time over flink's, both medians of the same session
-# Each run is measured from outside with GNU time (`/usr/bin/time -f '%e %M'`: wall seconds and
+#   duckdb    the same job as one DuckDB SQL script (the peer; --duckdb=SCRIPT, see below): exact
+#             dedup, by_length weights, the exact 0.8/0.1/0.1 split by category, jsonl + chatml +
+#             alpaca + parquet; compare it with flink run with --formats=jsonl,chatml,alpaca,parquet
+#   quickstart  trainset's default runner on pipelines/quickstart.yaml (38 records): the start-up
+# The kinds run in turn within each repeat (baseline, flink, duckdb, baseline, flink, duckdb, ...),
+# so a load that comes and goes on a shared machine touches them alike. Each run is measured from
+# outside with GNU time (`/usr/bin/time -f '%e %M'`: wall seconds and
 # peak RSS of the JVM, start-up included). It prints a Markdown table (median wall, median peak
 # RSS, median wall / baseline median wall), the commands, the machine, and for every trainset run
 # whether it exited 0 and whether _report/stats.json has records_read == N and the exported and
 # rejected counts the generator expects. It exits 1 if any check failed.
 #
-# Usage: runners/bench.sh [--build] [--skewed] [--only=baseline,flink,direct,near] [--timeout=SECONDS] [N] [REPEATS]
+# Usage: runners/bench.sh [--build] [--skewed] [--only=KINDS] [--formats=LIST] [--duckdb=SCRIPT]
+#                         [--timeout=SECONDS] [N] [REPEATS]
 #   N        records to generate [100000]        REPEATS  runs of each kind [3]
 #   --build  run `mvn -B -q -DskipTests package` first (also done when the jar or classes are missing)
 #   --skewed one category holds 90% of the records: runners/bench.yaml stratifies by category, so
 #            this times the exact split with one huge stratum and five small ones
-#   --only   the kinds to run [baseline,flink,direct]
+#   --only   the kinds to run, of baseline,flink,direct,near,duckdb,quickstart [baseline,flink,direct]
+#   --formats  the formats of the flink, direct and near runs [those of runners/bench.yaml: jsonl,chatml]
+#   --duckdb the peer script (node; it needs the npm package @duckdb/node-api, which
+#            `npm install --prefix runners/check` puts in runners/check/node_modules)
+#            [$DUCKDB_SCRIPT, else runners/check/duckdb-pipeline.cjs]
 #   --timeout  stop a run after SECONDS [1800]; a kind that timed out is not run again and is
 #            reported as "> SECONDS"
-# Environment: SEED [42], JAVA [java], JAVA_OPTS (extra JVM flags for every run), TMPDIR.
+# Environment: SEED [42], JAVA [java], JAVA_OPTS (extra JVM flags for every run), NODE [node],
+# DUCKDB_SCRIPT, TMPDIR.
+# The peer's job, measured alternately with trainset's (the ratio is printed under the table):
+#   runners/bench.sh --only=flink,duckdb,quickstart --formats=jsonl,chatml,alpaca,parquet 100000 3
 # Run it from anywhere on a quiet machine; wall times on a shared machine are not comparable.
 # Expect the DirectRunner to hit the timeout at the default N: with exact dedup it took ~95 s for
 # 1,000 records and ~20 min for 5,000 on a 2-core machine (cost grows faster than N), so use
@@ -40,6 +54,8 @@ BUILD=0
 SKEWED=0
 ONLY=baseline,flink,direct
 TIMEOUT=1800
+FORMATS=
+DUCKDB=${DUCKDB_SCRIPT:-runners/check/duckdb-pipeline.cjs}
 positional=()
 for arg in "$@"; do
   case "$arg" in
@@ -47,6 +63,8 @@ for arg in "$@"; do
     --skewed) SKEWED=1 ;;
     --only=*) ONLY=${arg#--only=} ;;
     --timeout=*) TIMEOUT=${arg#--timeout=} ;;
+    --formats=*) FORMATS=${arg#--formats=} ;;
+    --duckdb=*) DUCKDB=${arg#--duckdb=} ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     *) positional+=("$arg") ;;
@@ -68,11 +86,20 @@ KINDS=()
 IFS=, read -r -a wanted <<< "$ONLY"
 for kind in "${wanted[@]}"; do
   case "$kind" in
-    baseline|flink|direct|near) KINDS+=("$kind") ;;
-    *) echo "bench.sh: unknown kind '$kind' in --only (baseline, flink, direct, near)" >&2; exit 2 ;;
+    baseline|flink|direct|near|duckdb|quickstart) KINDS+=("$kind") ;;
+    *) echo "bench.sh: unknown kind '$kind' in --only (baseline, flink, direct, near, duckdb, quickstart)" >&2; exit 2 ;;
   esac
 done
 [[ -x /usr/bin/time ]] || { echo "bench.sh: needs GNU time at /usr/bin/time" >&2; exit 2; }
+NODE=${NODE:-node}
+if [[ ",$ONLY," == *,duckdb,* ]]; then
+  [[ -f $DUCKDB ]] || { echo "bench.sh: no DuckDB script at $DUCKDB (--duckdb=SCRIPT)" >&2; exit 2; }
+  [[ -d runners/check/node_modules/@duckdb/node-api ]] \
+    || { echo "bench.sh: run 'npm install --prefix runners/check' first (@duckdb/node-api)" >&2; exit 2; }
+  DUCKDB=$(cd "$(dirname "$DUCKDB")" && pwd)/$(basename "$DUCKDB")
+fi
+FORMAT_ARGS=()
+[[ -n $FORMATS ]] && FORMAT_ARGS=(--formats="$FORMATS")
 
 JAR=target/trainset.jar
 CP="$JAR:target/test-classes"
@@ -102,9 +129,12 @@ EXPECT_BASELINE=$((N - $(expect malformed) - $(expect missing_output) - $(expect
 command_for() { # kind out -> the command in CMD
   case "$1" in
     baseline) CMD=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.trainset.bench.JacksonBaseline "$CORPUS" "$2/chat.jsonl") ;;
-    flink) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2") ;;
-    direct) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" --runner=DirectRunner) ;;
-    near) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" --set=quality.dedup=near) ;;
+    flink) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}") ;;
+    direct) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --runner=DirectRunner) ;;
+    near) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --set=quality.dedup=near) ;;
+    # NODE_PATH: the script finds @duckdb/node-api in runners/check wherever the script lives.
+    duckdb) CMD=(env NODE_PATH="$ROOT/runners/check/node_modules" "$NODE" "$DUCKDB" "$CORPUS" "$2") ;;
+    quickstart) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=pipelines/quickstart.yaml --outputDir="$2") ;;
   esac
 }
 
@@ -115,7 +145,7 @@ stat_reasons() {
   tr -d ' \n' < "$1" | grep -o '"rejected_by_reason":{[^}]*}' | sed 's/^[^{]*{//; s/}$//; s/"//g; s/:/ /g; s/,/, /g'
 }
 
-declare -A WALLS RSSES STATUS DURATIONS COMMANDS TIMEOUT_RSS
+declare -A WALLS RSSES CPUS STATUS DURATIONS COMMANDS TIMEOUT_RSS
 FAILED=0
 NOTES=()
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -131,11 +161,11 @@ for ((r = 1; r <= REPEATS; r++)); do
     [[ -n "${COMMANDS[$kind]:-}" ]] || COMMANDS[$kind]="${CMD[*]}"
     echo "bench.sh: run $r/$REPEATS $kind ..." >&2
     set +e
-    /usr/bin/time -f '%e %M' -o "$TMP/time" \
+    /usr/bin/time -f '%e %M %U %S' -o "$TMP/time" \
       timeout --foreground --kill-after=30 "$TIMEOUT" "${CMD[@]}" > "$TMP/log" 2>&1
     code=$?
     set -e
-    read -r wall rss < <(tail -n 1 "$TMP/time")
+    read -r wall rss user sys < <(tail -n 1 "$TMP/time")
     label="$kind run $r"
     if ((code == 124 || code == 137)); then
       STATUS[$kind]="timeout after ${TIMEOUT} s"
@@ -147,10 +177,22 @@ for ((r = 1; r <= REPEATS; r++)); do
     fi
     WALLS[$kind]+="$wall "
     RSSES[$kind]+="$rss "
+    CPUS[$kind]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }') "
     if ((code != 0)); then
       STATUS[$kind]="exit $code"
       NOTES+=("$label: FAILED, exit $code; last lines: $(tail -n 3 "$TMP/log" | tr '\n' ' ')")
       FAILED=1
+    elif [[ $kind == duckdb ]]; then
+      [[ -n "${STATUS[$kind]:-}" ]] || STATUS[$kind]="exit 0"
+      NOTES+=("$label: exit 0; $(tail -n 1 "$TMP/log")")
+    elif [[ $kind == quickstart ]]; then
+      [[ -n "${STATUS[$kind]:-}" ]] || STATUS[$kind]="exit 0"
+      quick=$(stat_num "$out/_report/stats.json" records_read 2>/dev/null || true)
+      check="ok"
+      if [[ "$quick" != 38 ]]; then
+        check="MISMATCH: records_read ${quick:-missing} != 38"; FAILED=1
+      fi
+      NOTES+=("$label: exit 0; $check")
     elif [[ $kind == baseline ]]; then
       [[ -n "${STATUS[$kind]:-}" ]] || STATUS[$kind]="exit 0"
       counts=$(grep '^baseline:' "$TMP/log" || echo 'no count line')
@@ -197,6 +239,8 @@ name_of() {
     flink) echo "trainset, default runner (embedded Flink)" ;;
     direct) echo "trainset --runner=DirectRunner" ;;
     near) echo "trainset, default runner, dedup: near" ;;
+    duckdb) echo "the same job in DuckDB (peer script)" ;;
+    quickstart) echo "trainset quickstart (38 records), default runner" ;;
   esac
 }
 BASE_WALL=$(median <<< "${WALLS[baseline]:-}")
@@ -213,8 +257,8 @@ echo "N=$N records ($CORPUS_MB MB, seed $SEED$( ((SKEWED)) && echo ", skewed: 90
 echo "$("$JAVA" -version 2>&1 | sed -n 1p), JAVA_OPTS='${JAVA_OPTS:-}'; load average ${LOAD_START} at start, ${LOAD_END} at end."
 echo "Corpus: ${CORPUS_LINE#corpus: }"
 echo
-echo "| run | median wall s | median peak RSS MB | wall / baseline | wall s per run | in-pipeline s (stats.json) | exit |"
-echo "|---|---:|---:|---:|---|---|---|"
+echo "| run | median wall s | median peak RSS MB | median CPU s | wall / baseline | wall s per run | in-pipeline s (stats.json) | exit |"
+echo "|---|---:|---:|---:|---:|---|---|---|"
 for kind in "${KINDS[@]}"; do
   wall=$(median <<< "${WALLS[$kind]:-}")
   rss=$(median <<< "${RSSES[$kind]:-}")
@@ -235,7 +279,8 @@ for kind in "${KINDS[@]}"; do
   walls=${WALLS[$kind]:-}
   walls=${walls% }
   durations=${durations% }
-  echo "| $(name_of "$kind") | ${wall:--} | $rss_mb | $ratio | ${walls:--} | ${durations:--} | ${STATUS[$kind]:-not run} |"
+  cpu_s=$(median <<< "${CPUS[$kind]:-}")
+  echo "| $(name_of "$kind") | ${wall:--} | $rss_mb | ${cpu_s:--} | $ratio | ${walls:--} | ${durations:--} | ${STATUS[$kind]:-not run} |"
 done
 NEAR_WALL=$(median <<< "${WALLS[near]:-}")
 EXACT_WALL=$(median <<< "${WALLS[flink]:-}")
@@ -243,16 +288,34 @@ if [[ -n $NEAR_WALL && -n $EXACT_WALL ]]; then
   echo
   echo "Near dedup over exact dedup (median wall, same session): $(awk -v n="$NEAR_WALL" -v e="$EXACT_WALL" 'BEGIN { printf "%.2fx", n / e }')"
 fi
+DUCK_WALL=$(median <<< "${WALLS[duckdb]:-}")
+if [[ -n $DUCK_WALL && -n $EXACT_WALL ]]; then
+  # The ratio of each pair (runs of the same repeat), then their median: the load of the moment
+  # weighs on both runs of a pair.
+  read -r -a flink_walls <<< "${WALLS[flink]}"
+  read -r -a duck_walls <<< "${WALLS[duckdb]}"
+  pairs=""
+  for ((i = 0; i < ${#flink_walls[@]} && i < ${#duck_walls[@]}; i++)); do
+    pairs+="$(awk -v f="${flink_walls[$i]}" -v d="${duck_walls[$i]}" 'BEGIN { if (d > 0) printf "%.2f", f / d }') "
+  done
+  echo
+  echo "trainset over DuckDB: $(awk -v f="$EXACT_WALL" -v d="$DUCK_WALL" 'BEGIN { printf "%.2fx", f / d }') (median walls);" \
+    "per pair ${pairs% }, median $(median <<< "$pairs")x${FORMATS:+ (trainset formats: $FORMATS)}"
+fi
+QUICK_WALL=$(median <<< "${WALLS[quickstart]:-}")
+if [[ -n $QUICK_WALL ]]; then
+  echo "Quickstart: median wall $QUICK_WALL s, start-up included (the goal: 3 s)."
+fi
 echo
-echo "Wall and peak RSS: \`/usr/bin/time -f '%e %M'\` around the whole JVM (start-up included);"
+echo "Wall, peak RSS and CPU (user + system): \`/usr/bin/time -f '%e %M %U %S'\` around the whole process (start-up included);"
 echo "in-pipeline s is stats.json duration_ms (trainset's own clock, from building the pipeline to the report)."
 echo
 echo "Commands (first run; CORPUS and OUT are temporary):"
 echo
 echo '```'
-echo "${GEN_CMD[*]}" | sed "s|$TMP|\$TMP|g"
+echo "${GEN_CMD[*]}" | sed "s|$TMP|\$TMP|g; s|$ROOT/||g"
 for kind in "${KINDS[@]}"; do
-  [[ -n "${COMMANDS[$kind]:-}" ]] && echo "${COMMANDS[$kind]}" | sed "s|$TMP|\$TMP|g"
+  [[ -n "${COMMANDS[$kind]:-}" ]] && echo "${COMMANDS[$kind]}" | sed "s|$TMP|\$TMP|g; s|$ROOT/||g"
 done
 echo '```'
 echo

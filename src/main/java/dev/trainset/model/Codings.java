@@ -54,6 +54,21 @@ final class Codings {
     return Json.fromSmile(readBytes(in, length - 1));
   }
 
+  /** Bytes already encoded as {@link #writeTree} would, so that both read the same way. */
+  static void writeTreeBytes(byte[] smile, OutputStream out) throws IOException {
+    VarInt.encode(smile.length + 1, out);
+    out.write(smile);
+  }
+
+  /** The bytes of a tree {@link #writeTree} wrote, not parsed; a null tree is an error here. */
+  static byte[] readTreeBytes(InputStream in) throws IOException {
+    int length = VarInt.decodeInt(in);
+    if (length == 0) {
+      throw new IOException("a null tree where a record belongs");
+    }
+    return readBytes(in, length - 1);
+  }
+
   /** A string-keyed map of JSON values, encoded as one object so key order is kept. */
   static void writeMap(Map<String, JsonNode> map, OutputStream out) throws IOException {
     ObjectNode object = Json.MAPPER.createObjectNode();

@@ -13,8 +13,10 @@ import dev.trainset.model.Example;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import dev.trainset.model.LocalProgress;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URLEncoder;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
@@ -76,8 +79,11 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   /** Where a partition value that is absent goes, as Hive names it. */
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  /** {@code KV<destination, KV<sort key, encoded record>>}. */
-  private static final TupleTag<KV<String, KV<String, String>>> ENCODED = new TupleTag<>() {};
+  /**
+   * {@code KV<destination, KV<sort key, encoded record>>}, the record as its UTF-8 bytes: it is
+   * converted once, not at each of the hand-overs and the shuffle between here and its file.
+   */
+  private static final TupleTag<KV<String, KV<String, byte[]>>> ENCODED = new TupleTag<>() {};
 
   /** Longest partition folder value, leaving room for {@code key=} in a 255-byte name. */
   static final int MAX_PARTITION_CHARS = 200;
@@ -123,12 +129,13 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
             ParDo.of(new EncodeFn(formats, output.partitionBy()))
                 .withOutputTags(ENCODED, TupleTagList.of(List.of(WRITTEN, VALIDATION))));
     KvCoder<String, String> pairs = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(), pairs));
+    encoded.get(ENCODED).setCoder(KvCoder.of(StringUtf8Coder.of(),
+        KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
     encoded.get(WRITTEN).setCoder(pairs);
     encoded.get(VALIDATION).setCoder(pairs);
     PCollectionList<String> files = PCollectionList.of(encoded.get(ENCODED)
-        .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-                dest -> new FormatSink(formats.get(formatOf(dest))),
+        .apply("Write", OrderedShards.<byte[]>to(directory, ByteArrayCoder.of(),
+                dest -> new EncodedSink(formats.get(formatOf(dest))),
                 dest -> formats.get(formatOf(dest)).extension())
             .withCompression(compression(output.compression()))
             .withMaxRecordsPerFile(output.maxRecordsPerFile()))
@@ -218,7 +225,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   }
 
   /** Encodes each example in each format, or says which format cannot hold it. */
-  static final class EncodeFn extends DoFn<Example, KV<String, KV<String, String>>> {
+  static final class EncodeFn extends DoFn<Example, KV<String, KV<String, byte[]>>> {
     private final Map<String, OutputFormat> formats;
     private final List<String> partitionBy;
 
@@ -240,10 +247,52 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
               .output(KV.of(format.name(), invalidLine(format.name(), example, problem)));
         } else {
           out.get(ENCODED).output(
-              KV.of(format.name() + "/" + place, KV.of(sortKey, format.encode(example))));
+              KV.of(format.name() + "/" + place,
+                  KV.of(sortKey, format.encode(example).getBytes(StandardCharsets.UTF_8))));
           out.get(WRITTEN).output(KV.of(format.name(), example.split()));
         }
       }
+    }
+  }
+
+  /**
+   * Writes one file of one format from records already encoded as UTF-8: its opening, the records
+   * and separators, its closing; the same bytes as {@link FormatSink} writes from their text.
+   */
+  static final class EncodedSink implements FileIO.Sink<byte[]> {
+    private final OutputFormat format;
+    private transient @Nullable OutputStream stream;
+    private transient byte @Nullable [] between;
+    private transient byte @Nullable [] after;
+    private transient boolean first;
+
+    EncodedSink(OutputFormat format) {
+      this.format = format;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      between = format.between().getBytes(StandardCharsets.UTF_8);
+      after = format.after().getBytes(StandardCharsets.UTF_8);
+      stream.write(format.open().getBytes(StandardCharsets.UTF_8));
+      first = true;
+    }
+
+    @Override
+    public void write(byte[] record) throws IOException {
+      if (!first) {
+        stream.write(between);
+      }
+      first = false;
+      stream.write(record);
+      stream.write(after);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      stream.write(format.close().getBytes(StandardCharsets.UTF_8));
+      stream.flush();
     }
   }
 
