@@ -41,8 +41,9 @@ class TrainsetCliTest {
   @Test
   void unknownKey() {
     assertEquals("trainset: configuration error: quality.min_charz: unknown key; allowed keys"
-        + " under 'quality': [dedup, heuristics, max_chars, max_tokens, min_chars, min_score,"
-        + " near_threshold, score_field, signals, skip_empty_output, tiers, tokenizer]",
+        + " under 'quality': [dedup, dedup_ttl, heuristics, max_chars, max_tokens, min_chars,"
+        + " min_score, near_threshold, score_field, signals, skip_empty_output, tiers,"
+        + " tokenizer]",
         quickstart("--set=quality.min_charz=3"));
   }
 
