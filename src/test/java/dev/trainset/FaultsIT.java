@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,41 @@ class FaultsIT {
     Map<String, byte[]> again = files(out);
     assertTrue(again.containsKey("_SUCCESS"));
     assertSameFiles(deterministic(published), deterministic(again), "the rerun");
+  }
+
+  /**
+   * A disk that fills up midway fails the run, never the previous output: the output folder is a
+   * small tmpfs (mounted here; the test is skipped where it cannot mount, e.g. not as root) that
+   * holds the quickstart's output but not a second, larger run's. The larger run fails naming the
+   * cause, and the quickstart's output is still there byte for byte, {@code _SUCCESS} included.
+   */
+  @Test
+  void aFullDiskFailsTheRunAndKeepsThePreviousOutput() throws Exception {
+    Path disk = work.resolve("disk");
+    Files.createDirectories(disk);
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs",
+        disk.toString()).redirectErrorStream(true).start();
+    String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assumptions.assumeTrue(mount.waitFor(1, TimeUnit.MINUTES) && mount.exitValue() == 0,
+        "cannot mount a small tmpfs here (" + said.strip() + ")");
+    try {
+      Path out = disk.resolve("out");
+      EndToEndIT.Run first = EndToEndIT.trainset("--pipeline=pipelines/quickstart.yaml",
+          "--outputDir=" + out);
+      assertEquals(0, first.exit(), first.err());
+      Map<String, byte[]> published = files(out);
+      assertTrue(published.containsKey("_SUCCESS"));
+
+      EndToEndIT.Run full = EndToEndIT.trainset("--pipeline=pipelines/quickstart.yaml",
+          "--outputDir=" + out, "--input=" + manyRecords(work.resolve("many.jsonl"), 20_000),
+          "--formats=jsonl,chatml,alpaca");
+      assertEquals(1, full.exit(), full.out() + full.err());
+      assertTrue(full.err().contains("trainset: the pipeline failed: ")
+          && full.err().contains("No space left on device"), full.err());
+      assertSameFiles(published, files(out), "the previous output after the disk filled up");
+    } finally {
+      new ProcessBuilder("umount", disk.toString()).start().waitFor(1, TimeUnit.MINUTES);
+    }
   }
 
   /**
