@@ -11,8 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
 
@@ -52,6 +59,38 @@ public class NearDedupTest {
     PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(at, below, belowCopy);
     PAssert.that(out.get(Rejected.TAG)).containsInAnyOrder(Rejected.of(atCopy, "quality",
         "near_duplicate", "near duplicate of a1 (test:1): similarity 0.800"));
+    pipeline.run();
+  }
+
+  @Test
+  public void onUnboundedInputNearDuplicatesAreFoundWithinAWindowOnly() {
+    // n2 and n3 are n1 with the last word changed (0.9, as c1 and c2 below); n3 comes a window
+    // later, where n1 is not: near dedup compares within a window (README, streaming).
+    Document first = text("n1", 20, "w1", "end");
+    Document sameWindow = text("n2", 20, "w1", "stop");
+    Document nextWindow = text("n3", 20, "w1", "halt");
+    Instant start = new Instant(0);
+    Duration minute = Duration.standardMinutes(1);
+    TestStream<Document> stream = TestStream.create(DocumentCoder.of())
+        .addElements(TimestampedValue.of(first, start), TimestampedValue.of(sameWindow, start))
+        .advanceWatermarkTo(start.plus(minute))
+        .addElements(TimestampedValue.of(nextWindow, start.plus(minute)))
+        .advanceWatermarkToInfinity();
+
+    PCollectionTuple out = pipeline
+        .apply(stream)
+        .apply(Window.into(FixedWindows.of(minute)))
+        .apply(FilterQuality.of(NEAR.quality(), NEAR.fields()));
+
+    IntervalWindow firstWindow = new IntervalWindow(start, minute);
+    IntervalWindow secondWindow = new IntervalWindow(firstWindow.end(), minute);
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(firstWindow).containsInAnyOrder(first);
+    PAssert.that(out.get(FilterQuality.KEPT)).inWindow(secondWindow)
+        .containsInAnyOrder(nextWindow);
+    PAssert.that(out.get(Rejected.TAG)).inWindow(firstWindow).containsInAnyOrder(
+        Rejected.of(sameWindow, "quality", "near_duplicate",
+            "near duplicate of n1 (test:1): similarity 0.900"));
+    PAssert.that(out.get(Rejected.TAG)).inWindow(secondWindow).empty();
     pipeline.run();
   }
 
