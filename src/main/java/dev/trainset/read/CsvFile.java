@@ -47,17 +47,12 @@ final class CsvFile {
       row++;
       String where = String.valueOf(row);
       String described = "row " + row;
-      if (line.tooLarge()) {
-        emit.tooLarge(where, described, line.length(), line.bytes());
-        continue;
-      }
-      Lines.Decoded text = Lines.decode(line.bytes());
-      if (text.badByte() >= 0) {
-        emit.notUtf8(where, described, line.bytes(), text, line.offset(), "row");
+      String text = emit.text(line, where, described, "row");
+      if (text == null) {
         continue;
       }
       Map<String, String> values;
-      try (MappingIterator<Map<String, String>> parsed = reader.readValues(text.text())) {
+      try (MappingIterator<Map<String, String>> parsed = reader.readValues(text)) {
         values = parsed.nextValue();
       } catch (IOException | RuntimeException e) {
         emit.reject(emit.path() + ":" + row, Reason.PARSE_ERROR,

@@ -57,19 +57,10 @@ final class JsonLinesFile {
     Lines lines = new Lines(in, emit.maxRecordBytes());
     Lines.Line line;
     while ((line = lines.next()) != null) {
-      String where = String.valueOf(line.number());
-      String described = "line " + line.number();
-      if (line.tooLarge()) {
-        emit.tooLarge(where, described, line.length(), line.bytes());
-        continue;
-      }
-      Lines.Decoded text = Lines.decode(line.bytes());
-      if (text.badByte() >= 0) {
-        emit.notUtf8(where, described, line.bytes(), text, line.offset(), "line");
-        continue;
-      }
-      if (!text.text().isBlank()) {
-        parse(text.text(), line.number(), emit);
+      String text = emit.text(line, String.valueOf(line.number()), "line " + line.number(),
+          "line");
+      if (text != null && !text.isBlank()) {
+        parse(text, line.number(), emit);
       }
     }
   }

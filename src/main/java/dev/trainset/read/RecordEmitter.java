@@ -113,6 +113,24 @@ final class RecordEmitter {
     out.get(Rejected.TAG).output(Rejections.of(id, Stage.READ, reason, detail, original));
   }
 
+  /**
+   * The text of {@code line}, or null when it is refused: over {@code input.max_record_bytes}
+   * ({@code too_large}; only its first bytes were held) or not UTF-8 ({@code bad_encoding});
+   * {@code unit} is what a line is in the file ({@code line}, {@code row}).
+   */
+  @Nullable String text(Lines.Line line, String where, String described, String unit) {
+    if (line.tooLarge()) {
+      tooLarge(where, described, line.length(), line.bytes());
+      return null;
+    }
+    Lines.Decoded text = Lines.decode(line.bytes());
+    if (text.badByte() >= 0) {
+      notUtf8(where, described, line.bytes(), text, line.offset(), unit);
+      return null;
+    }
+    return text.text();
+  }
+
   /** A record of {@code length} bytes, over the limit; {@code head} is its first bytes. */
   void tooLarge(String where, String described, long length, byte[] head) {
     String text = new String(head, 0, Math.min(head.length, 4 * PREVIEW), StandardCharsets.UTF_8);
