@@ -28,8 +28,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
@@ -259,8 +257,7 @@ public final class OrderedShards<V>
         // Even parts: ranks [part * n / files, (part + 1) * n / files).
         int from = (int) ((long) part * records.size() / files);
         int to = (int) ((long) (part + 1) * records.size() / files);
-        String name = naming.getFilename(GlobalWindow.INSTANCE, PaneInfo.NO_FIRING, totalFiles,
-            firstFile + part, spec.compression);
+        String name = naming.name(firstFile + part, totalFiles, spec.compression);
         write(directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
             records.subList(from, to));
         context.output(KV.of(destination, directory + "/" + name));
