@@ -89,7 +89,7 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
     KvCoder<String, FileFacts> keyed =
         KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SerializableCoder.of(FileFacts.class)));
     PCollection<KV<String, FileFacts>> facts = files
-        .apply("ReadBack", ParDo.of(new ReadBackFn(spec.output(), folder)))
+        .apply("ReadBack", ParDo.of(new ReadBackFn(spec.output(), folder.staging())))
         .setCoder(SerializableCoder.of(FileFacts.class))
         .apply("Keyed", WithKeys.of(RUN))
         .setCoder(keyed);
@@ -175,7 +175,7 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
     for (MatchResult.Metadata file : folder.stagedFiles()) {
       String path = file.resourceId().toString();
       if (!path.startsWith(folder.staging() + "/" + TALLY + "/")) {
-        facts.add(ReadBackFn.read(spec.output(), folder, path));
+        facts.add(ReadBackFn.read(spec.output(), folder.staging(), path));
       }
     }
     return finish(spec, folder, launch, facts);

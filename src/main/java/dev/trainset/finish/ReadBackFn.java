@@ -7,6 +7,7 @@ import dev.trainset.formats.Formats;
 import dev.trainset.formats.HuggingFaceCard;
 import dev.trainset.report.OutputValidation;
 import java.io.IOException;
+import dev.trainset.model.Windows;
 import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,24 +31,22 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  */
 final class ReadBackFn extends DoFn<String, FileFacts> {
   private final PipelineSpec.Output output;
-  private final OutputFolder folder;
+  private final String staging;
 
-  ReadBackFn(PipelineSpec.Output output, OutputFolder folder) {
+  ReadBackFn(PipelineSpec.Output output, String staging) {
     this.output = output;
-    this.folder = folder;
+    this.staging = staging;
   }
 
   @ProcessElement
   public void process(@Element String path, BoundedWindow window, OutputReceiver<FileFacts> out)
       throws IOException {
-    // The window's own folder, as FinishRun publishes it: paths are relative to its staging.
-    out.output(read(output, folder.forWindow(window), path));
+    out.output(read(output, Windows.place(staging, window), path));
   }
 
-  /** The facts of the file {@code path}, staged in {@code folder}. */
-  static FileFacts read(PipelineSpec.Output output, OutputFolder folder, String path)
+  static FileFacts read(PipelineSpec.Output output, String staging, String path)
       throws IOException {
-    String relative = folder.relative(path);
+    String relative = path.startsWith(staging + "/") ? path.substring(staging.length() + 1) : path;
     ResourceId file = FileSystems.matchNewResource(path, false);
     String top = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : "";
     Optional<FormatDescriptor> format = output.formats().contains(top)
