@@ -18,10 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.beam.model.pipeline.v1.RunnerApi;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,27 +41,13 @@ class DataflowStreamingTranslationTest {
   static void translate() throws IOException {
     DATAFLOW_LOG.setLevel(Level.WARNING);
     Path jobFile = work.resolve("job.json");
-    PipelineOptionsFactory.register(TrainsetOptions.class);
-    TrainsetOptions options = PipelineOptionsFactory.fromArgs(
-            "--pipeline=pipelines/stream.yaml",
-            "--outputDir=" + BUCKET + "/out/stream",
-            "--runner=DataflowRunner",
-            "--project=trainset-test",
-            "--region=europe-west1",
-            "--jobName=trainset-streaming-translation",
-            // Kafka on Dataflow reads through Runner v2 (its splittable read lists partitions on
-            // the workers; the legacy read would ask the brokers while translating).
-            "--experiments=use_runner_v2",
-            "--gcpTempLocation=" + BUCKET + "/tmp",
-            "--templateLocation=" + jobFile,
-            "--pathValidatorClass=org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator",
-            "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
-        .withValidation()
-        .as(TrainsetOptions.class);
-    DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
-    dataflow.setFilesToStage(List.of());
-    dataflow.setStager(new DataflowTranslationTest.LocalStager(work.resolve("staging")));
-    FileSystems.setDefaultPipelineOptions(options);
+    TrainsetOptions options = DataflowTranslationTest.templateLaunch(work, jobFile,
+        "--pipeline=pipelines/stream.yaml",
+        "--outputDir=" + BUCKET + "/out/stream",
+        "--jobName=trainset-streaming-translation",
+        // Kafka on Dataflow reads through Runner v2 (its splittable read lists partitions on
+        // the workers; the legacy read would ask the brokers while translating).
+        "--experiments=use_runner_v2");
 
     PipelineSpec spec = SpecLoader.load(Files.readString(Path.of(options.getPipeline())),
         new SpecLoader.Overrides(List.of(), options.getOutputDir(), List.of(), List.of()),

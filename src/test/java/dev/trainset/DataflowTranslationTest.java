@@ -78,29 +78,14 @@ class DataflowTranslationTest {
   static void translate() throws IOException {
     DATAFLOW_LOG.setLevel(Level.WARNING);
     Path jobFile = work.resolve("job.json");
-    PipelineOptionsFactory.register(TrainsetOptions.class);
     // The template's parameters as the launcher passes them, then what the launcher adds.
-    TrainsetOptions options = PipelineOptionsFactory.fromArgs(
-            "--pipeline=pipelines/quickstart.yaml",
-            "--input=" + BUCKET + "/data/*.jsonl",
-            "--outputDir=" + OUTPUT,
-            // Every format this build registers, so that each kind of write is translated.
-            "--formats=" + String.join(",", Plugins.INSTANCE.formats()),
-            "--runner=DataflowRunner",
-            "--project=trainset-test",
-            "--region=europe-west1",
-            "--jobName=trainset-translation",
-            "--gcpTempLocation=" + BUCKET + "/tmp",
-            "--templateLocation=" + jobFile,
-            "--pathValidatorClass=org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator",
-            "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
-        .withValidation()
-        .as(TrainsetOptions.class);
-    DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
-    // Left unset, the runner would stage every jar on the test classpath.
-    dataflow.setFilesToStage(List.of());
-    dataflow.setStager(new LocalStager(work.resolve("staging")));
-    FileSystems.setDefaultPipelineOptions(options);
+    TrainsetOptions options = templateLaunch(work, jobFile,
+        "--pipeline=pipelines/quickstart.yaml",
+        "--input=" + BUCKET + "/data/*.jsonl",
+        "--outputDir=" + OUTPUT,
+        // Every format this build registers, so that each kind of write is translated.
+        "--formats=" + String.join(",", Plugins.INSTANCE.formats()),
+        "--jobName=trainset-translation");
 
     PipelineSpec spec = SpecLoader.load(Files.readString(Path.of(options.getPipeline())),
         new SpecLoader.Overrides(options.getInput(), options.getOutputDir(), options.getFormats(),
@@ -111,6 +96,33 @@ class DataflowTranslationTest {
         "DataflowRunner", 0);
     result = pipeline.run();
     job = new ObjectMapper().readTree(jobFile.toFile());
+  }
+
+  /**
+   * Options for a template launch of trainset with {@code args} that the DataflowRunner turns into
+   * a job in {@code jobFile} without Google Cloud: fake project and bucket, Beam's no-op path
+   * validator and credentials, nothing staged but into {@code work}/staging.
+   */
+  static TrainsetOptions templateLaunch(Path work, Path jobFile, String... args) {
+    PipelineOptionsFactory.register(TrainsetOptions.class);
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(
+        "--runner=DataflowRunner",
+        "--project=trainset-test",
+        "--region=europe-west1",
+        "--gcpTempLocation=" + BUCKET + "/tmp",
+        "--templateLocation=" + jobFile,
+        "--pathValidatorClass=org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator",
+        "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory"));
+    TrainsetOptions options = PipelineOptionsFactory.fromArgs(all.toArray(String[]::new))
+        .withValidation()
+        .as(TrainsetOptions.class);
+    DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
+    // Left unset, the runner would stage every jar on the test classpath.
+    dataflow.setFilesToStage(List.of());
+    dataflow.setStager(new LocalStager(work.resolve("staging")));
+    FileSystems.setDefaultPipelineOptions(options);
+    return options;
   }
 
   private static List<JsonNode> steps() {

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaBatchIT {
   private static final String TOPIC = "docs-it";
   private static final String SECRET = "not-a-real-password-4711";
-  private static final Path BROKER_DIR = Path.of("target/kafka-broker-it").toAbsolutePath();
+  private static final LocalKafka BROKER =
+      new LocalKafka(Path.of("target/kafka-broker-it"), "19192");
 
   @TempDir static Path work;
   private String bootstrap;
@@ -62,27 +63,9 @@ class KafkaBatchIT {
   private static final List<String> VALUES =
       List.of(GOOD_1, NO_ID, NO_ID, "this is not json", "[\"a\", \"b\"]", GOOD_2);
 
-  private static String broker(String command) throws IOException, InterruptedException {
-    ProcessBuilder script = new ProcessBuilder("runners/kafka-broker.sh", command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    script.environment().put("KAFKA_BROKER_DIR", BROKER_DIR.toString());
-    script.environment().put("KAFKA_PORT_BASE", "19192");
-    Process process = script.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(3, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("kafka-broker.sh " + command + " did not finish in 3 minutes");
-    }
-    assertEquals(0, process.exitValue(), "kafka-broker.sh " + command + ": " + out);
-    return out;
-  }
-
   @BeforeAll
   void startBrokerAndProduce() throws Exception {
-    String out = broker("start").strip();
-    String last = out.substring(out.lastIndexOf('\n') + 1);
-    assertTrue(last.startsWith("bootstrap_servers=127.0.0.1:"), out);
-    bootstrap = last.substring("bootstrap_servers=".length());
+    bootstrap = BROKER.start();
 
     Properties producer = new Properties();
     producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -100,7 +83,7 @@ class KafkaBatchIT {
 
   @AfterAll
   void stopBroker() throws Exception {
-    broker("stop");
+    BROKER.stop();
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaStreamingIT {
   private static final String TOPIC = "stream-it";
   private static final String GROUP = "trainset-stream-it";
-  private static final Path BROKER_DIR = Path.of("target/kafka-broker-stream-it").toAbsolutePath();
+  private static final LocalKafka BROKER =
+      new LocalKafka(Path.of("target/kafka-broker-stream-it"), "19292");
   /**
    * The first window's start: records carry their own timestamps, so windows are known. Recent,
    * because the broker deletes records older than its retention (7 days) by their timestamps.
@@ -80,27 +80,9 @@ class KafkaStreamingIT {
   private Path out;
   private Path pipeline;
 
-  private static String broker(String command) throws IOException, InterruptedException {
-    ProcessBuilder script = new ProcessBuilder("runners/kafka-broker.sh", command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    script.environment().put("KAFKA_BROKER_DIR", BROKER_DIR.toString());
-    script.environment().put("KAFKA_PORT_BASE", "19292");
-    Process process = script.start();
-    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(3, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("kafka-broker.sh " + command + " did not finish in 3 minutes");
-    }
-    assertEquals(0, process.exitValue(), "kafka-broker.sh " + command + ": " + text);
-    return text;
-  }
-
   @BeforeAll
   void startBroker() throws Exception {
-    String started = broker("start").strip();
-    String last = started.substring(started.lastIndexOf('\n') + 1);
-    assertTrue(last.startsWith("bootstrap_servers=127.0.0.1:"), started);
-    bootstrap = last.substring("bootstrap_servers=".length());
+    bootstrap = BROKER.start();
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all()
           .get(60, TimeUnit.SECONDS);
@@ -123,7 +105,7 @@ class KafkaStreamingIT {
 
   @AfterAll
   void stopBroker() throws Exception {
-    broker("stop");
+    BROKER.stop();
   }
 
   private Admin admin() {
