@@ -11,6 +11,7 @@ import dev.trainset.model.RejectedCoder;
 import dev.trainset.report.RunTally;
 import dev.trainset.weights.ComputeWeights;
 import dev.trainset.quality.FilterQuality;
+import dev.trainset.write.DeadLetterTopic;
 import dev.trainset.write.JsonLines;
 import dev.trainset.read.ReadDocuments;
 import dev.trainset.segment.Segment;
@@ -35,8 +36,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
  * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
- * rejections flattened into {@code _rejected/} and the run's counts and the splits' leakage check
- * into {@code _tally/}; then FinishRun, which reads every written file back, writes the reports
+ * rejections flattened into {@code _rejected/} (and a dead-letter topic, when a Kafka read names
+ * one) and the run's counts and the splits' leakage check into {@code _tally/}; then FinishRun, which reads every written file back, writes the reports
  * and publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
  */
 public final class TrainsetPipeline {
@@ -90,6 +91,10 @@ public final class TrainsetPipeline {
             .via((Rejected r) -> KV.of("rejected", r.toJson())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("WriteRejected", JsonLines.to(directory + "/_rejected"));
+    PipelineSpec.Kafka kafka = spec.input().kafka();
+    if (kafka != null && kafka.deadLetters()) {
+      rejected.apply("DeadLetterTopic", DeadLetterTopic.of(kafka));
+    }
 
     PCollection<Document> documents = read.get(ReadDocuments.DOCUMENTS);
     PCollection<String> tallyFiles =

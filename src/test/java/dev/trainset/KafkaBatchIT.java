@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,12 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON, one that is a JSON array), runs trainset on the embedded runner with {@code input.kafka}
  * and {@code max_records} = what was produced, and checks the finished output: _SUCCESS, exact
  * stats.json counts, the read rejections under their {@code topic:partition:offset} ids, the
- * exported ids, the group's committed offset, and that a consumer property's value is printed
- * nowhere.
+ * exported ids, the same rejections on the dead-letter topic, the group's committed offset, and
+ * that a consumer property's value is printed nowhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaBatchIT {
   private static final String TOPIC = "docs-it";
+  private static final String DEAD_LETTERS = "docs-it-rejected";
   private static final String SECRET = "not-a-real-password-4711";
   private static final LocalKafka BROKER =
       new LocalKafka(Path.of("target/kafka-broker-it"), "19192");
@@ -99,6 +105,7 @@ class KafkaBatchIT {
         + "    start: earliest\n"
         + "    max_records: " + VALUES.size() + "\n"
         + "    properties: {client.id: trainset-it, ssl.key.password: " + SECRET + "}\n"
+        + "    dead_letter_topic: " + DEAD_LETTERS + "\n"
         + "output:\n"
         + "  dir: " + out + "\n"
         + "  formats: [jsonl]\n");
@@ -118,7 +125,9 @@ class KafkaBatchIT {
 
     String noId = Hashes.sha256Hex(Json.write(Json.MAPPER.readTree(NO_ID)), 16);
     Map<String, String> rejected = new TreeMap<>();
+    Map<String, String> rejectedLines = new TreeMap<>();
     for (String line : lines(out.resolve("_rejected"))) {
+      rejectedLines.put(Json.MAPPER.readTree(line).get("id").asText(), line);
       JsonNode r = Json.MAPPER.readTree(line);
       rejected.put(r.get("id").asText(), r.get("stage").asText() + "/" + r.get("reason").asText());
       if (r.get("reason").asText().equals("duplicate")) {
@@ -130,6 +139,9 @@ class KafkaBatchIT {
             TOPIC + ":0:4", "read/not_an_object",
             noId, "quality/duplicate"),
         rejected);
+
+    // The dead-letter topic holds the same rejections, keyed by id, each line as _rejected has it.
+    assertEquals(rejectedLines, deadLetters(rejectedLines.size()));
 
     TreeSet<String> exported = new TreeSet<>();
     for (String line : lines(out.resolve("jsonl"))) {
@@ -152,6 +164,29 @@ class KafkaBatchIT {
       assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(SECRET),
           file + " holds a consumer property value");
     }
+  }
+
+  /** Reads the dead-letter topic from its start until {@code expected} records or 60 s. */
+  private Map<String, String> deadLetters(int expected) {
+    Properties consumer = new Properties();
+    consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader");
+    Map<String, String> records = new TreeMap<>();
+    int seen = 0;
+    try (KafkaConsumer<String, String> read =
+        new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+      read.subscribe(List.of(DEAD_LETTERS));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (seen < expected && System.nanoTime() < until) {
+        for (ConsumerRecord<String, String> record : read.poll(Duration.ofSeconds(1))) {
+          records.put(record.key(), record.value());
+          seen++;
+        }
+      }
+    }
+    assertEquals(expected, seen, "records on the dead-letter topic: " + records);
+    return records;
   }
 
   private static List<String> lines(Path folder) throws IOException {

@@ -84,6 +84,15 @@ final class InputRules {
             "a topic name of letters, digits, '.', '_' and '-'");
       }
     }
+    String deadLetters = kafka.deadLetterTopic() == null ? "" : kafka.deadLetterTopic();
+    if (!deadLetters.isEmpty() && !TOPIC.matcher(deadLetters).matches()) {
+      throw ConfigException.notAllowed("input.kafka.dead_letter_topic", deadLetters,
+          "empty (no dead-letter topic) or a topic name of letters, digits, '.', '_' and '-'");
+    }
+    if (kafka.topics().contains(deadLetters)) {
+      throw ConfigException.notAllowed("input.kafka.dead_letter_topic", deadLetters,
+          "a topic that input.kafka.topics does not read (its records would be read again)");
+    }
     if (kafka.groupId() == null || kafka.groupId().isBlank()) {
       throw ConfigException.notAllowed("input.kafka.group_id",
           kafka.groupId() == null ? "" : kafka.groupId(),

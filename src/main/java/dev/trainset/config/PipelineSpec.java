@@ -124,16 +124,23 @@ public record PipelineSpec(
       KafkaStart start,
       long maxRecords,
       String window,
-      Map<String, String> properties)
+      Map<String, String> properties,
+      String deadLetterTopic)
       implements Serializable {
     public Kafka {
       topics = List.copyOf(topics);
+      deadLetterTopic = deadLetterTopic == null ? "" : deadLetterTopic;
       properties = frozen(properties);
     }
 
     /** Whether the read never ends: no {@code max_records}, a streaming run. */
     public boolean unbounded() {
       return maxRecords <= 0;
+    }
+
+    /** Whether rejected records also go to {@code dead_letter_topic}. */
+    public boolean deadLetters() {
+      return !deadLetterTopic.isEmpty();
     }
 
     /** {@code window} as a duration. */
@@ -145,7 +152,8 @@ public record PipelineSpec(
     public String toString() {
       return "Kafka[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId="
           + groupId + ", start=" + start + ", maxRecords=" + maxRecords + ", window=" + window
-          + ", properties=" + properties.keySet() + " (values hidden)]";
+          + ", properties=" + properties.keySet() + " (values hidden), deadLetterTopic="
+          + deadLetterTopic + "]";
     }
   }
 

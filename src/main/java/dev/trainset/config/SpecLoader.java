@@ -45,7 +45,8 @@ public final class SpecLoader {
 
   private static final String KAFKA_DEFAULTS =
       "{bootstrap_servers: 'localhost:9092', topics: [documents], group_id: trainset,"
-          + " start: earliest, max_records: 0, window: 5m, properties: {}}";
+          + " start: earliest, max_records: 0, window: 5m, properties: {},"
+          + " dead_letter_topic: ''}";
 
   /** YAML forbids a key written twice; unchecked, the last one would silently win. */
   private static final ObjectMapper YAML =

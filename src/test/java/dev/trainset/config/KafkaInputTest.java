@@ -38,7 +38,7 @@ class KafkaInputTest {
   void aBoundedSliceTakesTheDefaultsOfTheOtherKeys() {
     PipelineSpec.Kafka kafka = load("input: {kafka: {max_records: 10}}").input().kafka();
     assertEquals(new PipelineSpec.Kafka("localhost:9092", List.of("documents"), "trainset",
-        KafkaStart.EARLIEST, 10, "5m", Map.of()), kafka);
+        KafkaStart.EARLIEST, 10, "5m", Map.of(), ""), kafka);
     assertEquals(List.of(), load("input: {kafka: {max_records: 10}}").input().paths());
   }
 
@@ -46,11 +46,13 @@ class KafkaInputTest {
   void readsEveryKey() {
     PipelineSpec.Kafka kafka = load("input:\n  kafka:\n    bootstrap_servers: a:1,b:2\n"
         + "    topics: [t1, t.2]\n    group_id: g\n    start: committed\n    max_records: 3\n"
-        + "    window: 1h\n    properties: {security.protocol: SASL_SSL, sasl.mechanism: PLAIN}\n")
+        + "    window: 1h\n    properties: {security.protocol: SASL_SSL, sasl.mechanism: PLAIN}\n"
+        + "    dead_letter_topic: rejected-docs\n")
         .input().kafka();
     assertEquals(new PipelineSpec.Kafka("a:1,b:2", List.of("t1", "t.2"), "g",
         KafkaStart.COMMITTED, 3, "1h",
-        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN")), kafka);
+        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"), "rejected-docs"),
+        kafka);
   }
 
   @Test
@@ -126,9 +128,17 @@ class KafkaInputTest {
             "input.kafka.window: value '5 minutes' is not allowed; allowed: a duration: a whole"
                 + " number > 0 and s, m, h or d (30s, 5m, 1h, 7d)",
             slice.formatted("window: 5 minutes")),
+        refused("input.kafka.dead_letter_topic",
+            "input.kafka.dead_letter_topic: value 'bad topic' is not allowed; allowed: empty (no"
+                + " dead-letter topic) or a topic name of letters, digits, '.', '_' and '-'",
+            slice.formatted("dead_letter_topic: bad topic")),
+        refused("input.kafka.dead_letter_topic",
+            "input.kafka.dead_letter_topic: value 'documents' is not allowed; allowed: a topic"
+                + " that input.kafka.topics does not read (its records would be read again)",
+            slice.formatted("topics: [documents], dead_letter_topic: documents")),
         refused("input.kafka.nope",
             "input.kafka.nope: unknown key; allowed keys under 'input.kafka': [bootstrap_servers,"
-                + " group_id, max_records, properties, start, topics, window]",
+                + " dead_letter_topic, group_id, max_records, properties, start, topics, window]",
             slice.formatted("nope: 1")));
   }
 
