@@ -107,9 +107,12 @@ final class RunCommand {
         PipelineResult result = pipeline.run();
         if (detached) {
           // The graph finishes the run itself: nothing is left for this process to do.
-          out.printf("trainset: %s: submitted %s on %s; the output is complete when %s/%s"
-                  + " exists%n", spec.name(), Launching.jobName(result, options), runner,
-              folder.directory(), OutputFolder.SUCCESS);
+          out.printf("trainset: %s: submitted %s on %s; %s%n", spec.name(),
+              Launching.jobName(result, options), runner, spec.streaming()
+                  ? "each window is complete when " + folder.directory()
+                      + "/window=<UTC start>/" + OutputFolder.SUCCESS + " exists"
+                  : "the output is complete when " + folder.directory() + "/"
+                      + OutputFolder.SUCCESS + " exists");
           return Trainset.OK;
         }
         state = result.waitUntilFinish();

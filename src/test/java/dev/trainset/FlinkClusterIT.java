@@ -25,11 +25,19 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a TaskManager as processes of their own, and the jar is launched as a user launches it. A
  * detached submission returns before its job finishes, and the job then finishes the run itself
  * with the files the embedded runner writes; a TaskManager killed in the middle of a run leaves
- * the previous output as it was.
+ * the previous output as it was; a streaming job from Kafka, submitted detached, commits the
+ * same windows as the embedded runner and is cancelled after two.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -237,6 +246,132 @@ class FlinkClusterIT {
     log("TaskManager restarted in %.1f s", seconds(begin));
     JsonNode overview = rest("/overview");
     assertEquals(1, overview.get("taskmanagers").asInt(), overview.toString());
+  }
+
+  @Test
+  @Order(3)
+  void aStreamingJobSubmittedDetachedCommitsTheWindowsTheEmbeddedRunnerCommits() throws Exception {
+    LocalKafka broker = new LocalKafka(STATE.resolveSibling("flink-cluster-it-kafka"), "19392");
+    String bootstrap = broker.start();
+    try {
+      // Recent timestamps (the broker deletes records older than its retention), in two
+      // 10-second windows; idle partitions let the watermark pass both at once.
+      long t0 = (System.currentTimeMillis() - 600_000) / 60_000 * 60_000;
+      String topic = "cluster-stream-it";
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all()
+            .get(60, TimeUnit.SECONDS);
+      }
+      Properties config = new Properties();
+      config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      List<String> values = List.of(
+          "{\"id\":\"c1\",\"instruction\":\"Name a primary colour.\",\"output\":\"Red.\"}",
+          "{\"instruction\":\"What is two plus two?\",\"output\":\"Four.\"}",
+          "{\"instruction\":\"What is two plus two?\",\"output\":\"Four.\"}",
+          "this is not json",
+          "{\"id\":\"c3\",\"instruction\":\"Say hello in French.\",\"output\":\"Bonjour.\"}",
+          "[\"not\", \"an object\"]",
+          "{\"id\":\"c4\",\"instruction\":\"Name a planet.\",\"output\":\"Mars.\"}");
+      int[] seconds = {1, 2, 3, 4, 11, 12, 13};
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < values.size(); i++) {
+          producer.send(new ProducerRecord<>(topic, i % 2, t0 + seconds[i] * 1000L, null,
+              values.get(i))).get(60, TimeUnit.SECONDS);
+        }
+      }
+      List<String> windows = new ArrayList<>();
+      for (int second : new int[] {0, 10}) {
+        windows.add("window=" + java.time.Instant.ofEpochMilli(t0 + second * 1000L).toString()
+            .replace(":", "-"));
+      }
+
+      Path embeddedStream = work.resolve("stream-embedded");
+      Path clusterStream = work.resolve("stream-cluster");
+      Started reference = start("stream-embedded",
+          jar("--pipeline=" + streamPipeline(bootstrap, topic, "embedded", embeddedStream)));
+      Run launch = waitFor(start("stream-detached", launcher(
+          "--pipeline=" + streamPipeline(bootstrap, topic, "cluster", clusterStream),
+          "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + restPort, "--attachedMode=false",
+          "--parallelism=2", "--fasterCopy=true", "--filesToStage=" + jarPath())), LAUNCH);
+      assertEquals(0, launch.exit(), launch.err());
+      Matcher submitted = Pattern.compile("trainset: stream: submitted job ([0-9a-f]{32}) on"
+          + " FlinkRunner; each window is complete when (.+)/window=<UTC start>/_SUCCESS exists")
+          .matcher(launch.out().strip());
+      assertTrue(submitted.matches(), launch.out());
+      String jobId = submitted.group(1);
+      try {
+        awaitWindows(clusterStream, windows, "the cluster's job " + jobId);
+        awaitWindows(embeddedStream, windows, "the embedded run");
+        assertEquals("RUNNING", rest("/jobs/" + jobId).get("state").asText());
+      } finally {
+        reference.process().destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        cancel(jobId);
+      }
+      log("cancelled the streaming job %s after windows %s", jobId, windows);
+      for (String window : windows) {
+        assertSameOutput(embeddedStream.resolve(window), clusterStream.resolve(window));
+        assertManifestListsEveryFile(clusterStream.resolve(window));
+      }
+      JsonNode first = Json.MAPPER.readTree(
+          clusterStream.resolve(windows.get(0)).resolve("_report/stats.json").toFile());
+      assertEquals(List.of(4L, 2L, 2L), List.of(first.get("records_read").asLong(),
+          first.get("examples_exported").asLong(), first.get("records_rejected").asLong()),
+          first.toString());
+      JsonNode second = Json.MAPPER.readTree(
+          clusterStream.resolve(windows.get(1)).resolve("_report/stats.json").toFile());
+      assertEquals(List.of(3L, 2L, 1L), List.of(second.get("records_read").asLong(),
+          second.get("examples_exported").asLong(), second.get("records_rejected").asLong()),
+          second.toString());
+    } finally {
+      broker.stop();
+    }
+  }
+
+  private Path streamPipeline(String bootstrap, String topic, String group, Path out)
+      throws IOException {
+    Path pipeline = work.resolve("stream-" + group + ".yaml");
+    Files.writeString(pipeline, "name: stream\n"
+        + "input:\n"
+        + "  kafka:\n"
+        + "    bootstrap_servers: " + bootstrap + "\n"
+        + "    topics: [" + topic + "]\n"
+        + "    group_id: stream-" + group + "\n"
+        + "    window: 10s\n"
+        + "output:\n"
+        + "  dir: " + out + "\n"
+        + "  formats: [jsonl, chatml]\n");
+    return pipeline;
+  }
+
+  private static void awaitWindows(Path out, List<String> windows, String who)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + JOB.plus(JOB).toNanos();
+    while (!windows.stream().allMatch(w -> Files.exists(out.resolve(w).resolve("_SUCCESS")))) {
+      assertTrue(System.nanoTime() < deadline, who + " committed not all of " + windows
+          + " within " + JOB.plus(JOB));
+      Thread.sleep(500);
+    }
+  }
+
+  /** Cancels a job through the REST API and waits until it is CANCELED. */
+  private void cancel(String jobId) throws IOException, InterruptedException {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/jobs/" + jobId
+                + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, response.statusCode(), response.body());
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline && !state.equals("CANCELED")) {
+      Thread.sleep(250);
+      state = rest("/jobs/" + jobId).get("state").asText();
+    }
+    assertEquals("CANCELED", state);
   }
 
   /**
