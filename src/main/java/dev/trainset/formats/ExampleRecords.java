@@ -43,7 +43,7 @@ public final class ExampleRecords implements Serializable {
   private ExampleRecords(String format, ExampleTable table) {
     this.format = format;
     this.table = table;
-    this.schemaJson = buildSchema(format, table).toString();
+    this.schemaJson = buildSchema(table).toString();
   }
 
   /** The records of {@code format} ({@link #PARQUET} or {@link #HUGGINGFACE}) over {@code table}. */
@@ -65,7 +65,7 @@ public final class ExampleRecords implements Serializable {
     return schema;
   }
 
-  private static Schema buildSchema(String format, ExampleTable table) {
+  private static Schema buildSchema(ExampleTable table) {
     SchemaBuilder.FieldAssembler<Schema> fields =
         SchemaBuilder.record("Example").namespace("dev.trainset").fields()
             .requiredString("id")
