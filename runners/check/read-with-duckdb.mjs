@@ -10,11 +10,12 @@ const rows = async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJson();
 
 const result = {
   parquet: await rows(`SELECT id, split, ${key} AS partition, weight, instruction, input, output,
-      map_extract(metadata, 'lang')[1] AS meta_lang, map_extract(metadata, 'info')[1] AS meta_info
+      metadata.lang AS meta_lang, metadata.info AS meta_info
     FROM read_parquet('${dir}/parquet/**/*.parquet', hive_partitioning = true,
       hive_types_autocast = false) ORDER BY id`),
   huggingface: await rows(`SELECT id, split, regexp_extract(filename, '([a-z]+)-\\d{5}-of-\\d{5}\\.parquet$', 1)
-      AS file_split, weight, instruction, output, metadata
+      AS file_split, weight, instruction, output, metadata.lang AS meta_lang,
+      metadata.info AS meta_info
     FROM read_parquet('${dir}/huggingface/data/*.parquet', filename = true) ORDER BY id`),
   jsonl: await rows(`SELECT id, split, weight, instruction, output
     FROM read_json('${dir}/jsonl/**/*.jsonl', format = 'newline_delimited',

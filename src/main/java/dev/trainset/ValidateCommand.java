@@ -23,7 +23,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 /**
  * {@code trainset validate --format=F [--set=output.K=V] PATH...}: checks existing files (or the
  * files of the format's extension in a folder) by the rules the run reads its own output back
- * with; one line per problem, then a summary. Exit 1 when a problem was found, 2 on bad usage.
+ * with; one line per problem, one per warning (not a problem: the exit code ignores it), then a
+ * summary. Exit 1 when a problem was found, 2 on bad usage.
  */
 final class ValidateCommand {
   static final String USAGE =
@@ -75,8 +76,10 @@ final class ValidateCommand {
     OutputValidation.FormatResult result =
         OutputValidation.check(checker, files, Paths.get("").toAbsolutePath().toString());
     result.problems().forEach(out::println);
-    out.printf("trainset validate: %s: %d files, %d records, %d problems%n",
-        format, result.files(), result.records(), result.problems().size());
+    result.warnings().forEach(warning -> out.println("warning: " + warning));
+    out.printf("trainset validate: %s: %d files, %d records, %d problems, %d warnings%n",
+        format, result.files(), result.records(), result.problems().size(),
+        result.warnings().size());
     return result.problems().isEmpty() ? Trainset.OK : Trainset.FAILED;
   }
 

@@ -34,9 +34,20 @@ class ValidateCommandTest {
 
   @Test
   void aGoodOpenaiFileHasNoProblemsAndExitsZero() throws IOException {
-    Path file = Files.writeString(work.resolve("good.jsonl"), GOOD_LINE + GOOD_LINE);
+    Path file = Files.writeString(work.resolve("good.jsonl"), GOOD_LINE.repeat(10));
 
-    assertEquals(new Result(0, "trainset validate: openai: 1 files, 2 records, 0 problems\n", ""),
+    assertEquals(new Result(0,
+        "trainset validate: openai: 1 files, 10 records, 0 problems, 0 warnings\n", ""),
+        run("validate", "--format=openai", file.toString()));
+  }
+
+  @Test
+  void anOpenaiFileOfFewerThanTenExamplesGetsAWarningNotAProblem() throws IOException {
+    Path file = Files.writeString(work.resolve("small.jsonl"), GOOD_LINE.repeat(9));
+
+    assertEquals(new Result(0, "warning: " + file + ": 9 examples: OpenAI refuses a training file"
+        + " with fewer than 10\n"
+        + "trainset validate: openai: 1 files, 9 records, 0 problems, 1 warnings\n", ""),
         run("validate", "--format=openai", file.toString()));
   }
 
@@ -54,7 +65,9 @@ class ValidateCommandTest {
             + file + ":3: unknown key 'completion'; allowed: functions, messages,"
             + " parallel_tool_calls, tools\n"
             + file + ":3: 'messages' must be a list of turns\n"
-            + "trainset validate: openai: 1 files, 3 records, 5 problems\n", ""),
+            + "warning: " + file + ": 3 examples: OpenAI refuses a training file with fewer"
+            + " than 10\n"
+            + "trainset validate: openai: 1 files, 3 records, 5 problems, 1 warnings\n", ""),
         run("validate", "--format=openai", file.toString()));
   }
 
@@ -69,7 +82,11 @@ class ValidateCommandTest {
     // Not a data file of the format: left alone.
     Files.writeString(folder.resolve("metadata.json"), "{}");
 
-    assertEquals(new Result(0, "trainset validate: openai: 2 files, 3 records, 0 problems\n", ""),
+    assertEquals(new Result(0, "warning: " + folder.resolve("train-00000-of-00002.jsonl")
+        + ": 1 examples: OpenAI refuses a training file with fewer than 10\n"
+        + "warning: " + folder.resolve("train-00001-of-00002.jsonl.gz")
+        + ": 2 examples: OpenAI refuses a training file with fewer than 10\n"
+        + "trainset validate: openai: 2 files, 3 records, 0 problems, 2 warnings\n", ""),
         run("validate", "--format=openai", folder.toString()));
   }
 
@@ -79,7 +96,9 @@ class ValidateCommandTest {
 
     // 3 + (3 + 1 + 3) + (3 + 1 + 1) + (3 + 1 + 1) = 20 tokens in o200k_base.
     assertEquals(new Result(1, file + ":1: 20 tokens (o200k_base) is more than the limit 19\n"
-            + "trainset validate: openai: 1 files, 1 records, 1 problems\n", ""),
+            + "warning: " + file + ": 1 examples: OpenAI refuses a training file with fewer"
+            + " than 10\n"
+            + "trainset validate: openai: 1 files, 1 records, 1 problems, 1 warnings\n", ""),
         run("validate", "--format=openai", "--set=output.openai.max_tokens=19", file.toString()));
   }
 

@@ -174,6 +174,17 @@ public record PipelineSpec(
       metadata = List.copyOf(metadata);
     }
 
+    /**
+     * The name of metadata key {@code key}'s field in the Parquet formats' {@code metadata}
+     * struct: the key with each character other than an ASCII letter, digit or {@code _} as
+     * {@code _}, and {@code _} before a leading digit ({@code state.reward}: {@code
+     * state_reward}), as Avro, which writes the files, names fields.
+     */
+    public static String metadataColumn(String key) {
+      String name = key.replaceAll("[^A-Za-z0-9_]", "_");
+      return name.isEmpty() || Character.isDigit(name.charAt(0)) ? "_" + name : name;
+    }
+
     void validate() {
       FieldsRules.check(this);
     }

@@ -75,8 +75,7 @@ final class ReadBackFn extends DoFn<String, FileFacts> {
       bytes = raw.count();
     }
     if (readBack != null) {
-      readBack = new OutputValidation.FileResult(readBack.name(), bytes, readBack.records(),
-          readBack.split(), readBack.tokens(), readBack.problems(), readBack.problemCount());
+      readBack = readBack.withBytes(bytes);
     } else if (format.isPresent() && format.get().kind().parquet()) {
       records = HuggingFaceCard.rowCount(file);
     }

@@ -48,7 +48,10 @@ final class ReadBackReport {
       checked.put(name, result);
       problems += (int) result.problemCount();
       if (format.has(SideFile.TRAINER_HANDOFF)) {
-        handoff.with(name, written.stream().map(FileFacts::path).toList());
+        handoff.with(name, written.stream().map(file -> file.readBack() == null
+            ? new TrainerHandoff.File(file.path(), 0, Map.of())
+            : new TrainerHandoff.File(file.path(), file.readBack().records(),
+                file.readBack().keys())).toList());
       }
     }
     folder.writeStaged(FinishRun.VALIDATION, OutputValidation.toJson(checked, splitChecks));

@@ -1,14 +1,13 @@
 package dev.trainset.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
 import dev.trainset.model.Message;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -22,10 +21,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * output} strings, {@code messages} a list of {@code struct<role, content>}, or {@code text}), and
  * {@code metadata}.
  *
- * <p>In {@code parquet}, {@code metadata} is a {@code map<string, string>}: a number or boolean
- * as its text, a list or object as JSON, so one schema holds any record's metadata and readers
- * (DuckDB, Spark, pyarrow) index it by key. In {@code huggingface} it is one JSON string, because
- * HuggingFace {@code datasets} has no feature type for a map.
+ * <p>{@code metadata} is a struct with one nullable string field per metadata key of the table
+ * ({@link PipelineSpec.Fields#metadataColumn}): a number or boolean as its text, a list or object
+ * as JSON. The keys come from the pipeline file, so one schema holds any record's metadata, and
+ * HuggingFace {@code datasets}, DuckDB, pandas and Spark all read a struct (datasets has no type
+ * for a map). A table without metadata keys has no {@code metadata} column (Parquet has no empty
+ * struct).
  */
 public final class ExampleRecords implements Serializable {
   static final String PARQUET = "parquet";
@@ -42,7 +43,7 @@ public final class ExampleRecords implements Serializable {
   private ExampleRecords(String format, ExampleTable table) {
     this.format = format;
     this.table = table;
-    this.schemaJson = buildSchema(format, table).toString();
+    this.schemaJson = buildSchema(table).toString();
   }
 
   /** The records of {@code format} ({@link #PARQUET} or {@link #HUGGINGFACE}) over {@code table}. */
@@ -64,7 +65,7 @@ public final class ExampleRecords implements Serializable {
     return schema;
   }
 
-  private static Schema buildSchema(String format, ExampleTable table) {
+  private static Schema buildSchema(ExampleTable table) {
     SchemaBuilder.FieldAssembler<Schema> fields =
         SchemaBuilder.record("Example").namespace("dev.trainset").fields()
             .requiredString("id")
@@ -80,9 +81,14 @@ public final class ExampleRecords implements Serializable {
           .noDefault();
       case TEXT -> fields = fields.requiredString("text");
     }
-    fields = PARQUET.equals(format)
-        ? fields.name("metadata").type().map().values().nullable().stringType().noDefault()
-        : fields.requiredString("metadata");
+    if (!table.metadataKeys().isEmpty()) {
+      SchemaBuilder.FieldAssembler<Schema> keys =
+          SchemaBuilder.record("Metadata").namespace("dev.trainset").fields();
+      for (String key : table.metadataKeys()) {
+        keys = keys.optionalString(PipelineSpec.Fields.metadataColumn(key));
+      }
+      fields = fields.name("metadata").type(keys.endRecord()).noDefault();
+    }
     return fields.endRecord();
   }
 
@@ -118,16 +124,15 @@ public final class ExampleRecords implements Serializable {
       }
       case TEXT -> record.put("text", example.text());
     }
-    if (PARQUET.equals(format)) {
-      Map<String, String> metadata = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> entry : example.metadata().entrySet()) {
-        JsonNode value = entry.getValue();
-        metadata.put(entry.getKey(), value.isNull() ? null
-            : value.isValueNode() ? value.asText() : Json.write(value));
+    Schema.Field metadataField = schema.getField("metadata");
+    if (metadataField != null) {
+      GenericRecord metadata = new GenericData.Record(metadataField.schema());
+      for (String key : table.metadataKeys()) {
+        JsonNode value = example.metadata().get(key);
+        metadata.put(PipelineSpec.Fields.metadataColumn(key), value == null || value.isNull()
+            ? null : value.isValueNode() ? value.asText() : Json.write(value));
       }
       record.put("metadata", metadata);
-    } else {
-      record.put("metadata", Json.write(Json.MAPPER.valueToTree(example.metadata())));
     }
     return record;
   }

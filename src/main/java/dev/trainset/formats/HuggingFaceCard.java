@@ -86,7 +86,10 @@ public final class HuggingFaceCard {
         .append("\n\n| split | examples |\n|---|---|\n");
     splits.forEach(split -> card.append("| ").append(split.split()).append(" | ")
         .append(split.examples()).append(" |\n"));
-    card.append("\n`metadata` is a JSON object in a string column (`json.loads` it).\n");
+    if (records.schema().getField("metadata") != null) {
+      card.append("\n`metadata` is a struct of one string per metadata key (numbers and booleans"
+          + " as text, lists and objects as JSON).\n");
+    }
     return card.toString();
   }
 
@@ -114,7 +117,10 @@ public final class HuggingFaceCard {
     return info;
   }
 
-  /** The card's features: {@code [{name, dtype}]}, a list of records as {@code list: [...]}. */
+  /**
+   * The card's features: {@code [{name, dtype}]}, a list of records as {@code list: [...]}, a
+   * record as {@code struct: [...]}.
+   */
   private static ArrayNode cardFeatures(Schema record) {
     ArrayNode features = JsonNodeFactory.instance.arrayNode();
     for (Schema.Field field : record.getFields()) {
@@ -122,6 +128,8 @@ public final class HuggingFaceCard {
       Schema type = nonNull(field.schema());
       if (type.getType() == Schema.Type.ARRAY) {
         feature.set("list", cardFeatures(type.getElementType()));
+      } else if (type.getType() == Schema.Type.RECORD) {
+        feature.set("struct", cardFeatures(type));
       } else {
         feature.put("dtype", dtype(type));
       }
@@ -136,6 +144,8 @@ public final class HuggingFaceCard {
       Schema type = nonNull(field.schema());
       if (type.getType() == Schema.Type.ARRAY) {
         features.putArray(field.name()).add(jsonFeatures(type.getElementType()));
+      } else if (type.getType() == Schema.Type.RECORD) {
+        features.set(field.name(), jsonFeatures(type));
       } else {
         features.putObject(field.name()).put("dtype", dtype(type)).put("_type", "Value");
       }

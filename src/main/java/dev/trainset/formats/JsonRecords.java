@@ -102,6 +102,7 @@ final class JsonRecords {
       return;
     }
     long tokens = rule.check(record, what -> readBack.problem(number, what));
+    record.fieldNames().forEachRemaining(readBack::key);
     readBack.record(tokens);
   }
 

@@ -28,6 +28,8 @@ final class OpenaiFormat implements OutputFormat {
   static final int TOKENS_PER_NAME = 1;
   /** Every reply is primed with {@code <|start|>assistant<|message|>}. */
   static final int REPLY_PRIMING = 3;
+  /** OpenAI's fine-tuning refuses a training file with fewer examples. */
+  static final int MIN_TRAINING_EXAMPLES = 10;
 
   private static final Set<String> RECORD_KEYS =
       Set.of("messages", "tools", "functions", "parallel_tool_calls");
@@ -76,9 +78,21 @@ final class OpenaiFormat implements OutputFormat {
     return JsonWriter.object(json -> JsonWriter.messages(json, "messages", messages(example)));
   }
 
+  /**
+   * Reads each record as the fine-tuning API does; a file of fewer than {@link
+   * #MIN_TRAINING_EXAMPLES} records gets a warning, since OpenAI refuses it as a training file (a
+   * validation file may be that small, so it is not a problem of any record).
+   */
   @Override
   public FileCheck fileCheck() {
-    return JsonRecords.lines(this::checkRecord);
+    FileCheck records = JsonRecords.lines(this::checkRecord);
+    return (file, readBack) -> {
+      records.check(file, readBack);
+      if (readBack.records() < MIN_TRAINING_EXAMPLES) {
+        readBack.warning(readBack.records() + " examples: OpenAI refuses a training file with"
+            + " fewer than " + MIN_TRAINING_EXAMPLES);
+      }
+    };
   }
 
   private static List<Message> messages(Example example) {

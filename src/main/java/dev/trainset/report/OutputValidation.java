@@ -12,9 +12,11 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.Compression;
@@ -47,6 +49,7 @@ public final class OutputValidation {
     private final Map<String, Long> tokensBySplit = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private long problemCount;
+    private final List<String> warnings = new ArrayList<>();
 
     private FormatResult(@Nullable String notChecked) {
       this.notChecked = notChecked;
@@ -60,6 +63,7 @@ public final class OutputValidation {
       tokensBySplit.merge(file.split(), file.tokens(), Long::sum);
       problems.addAll(file.problems());
       problemCount += file.problemCount();
+      file.warnings().forEach(warning -> warnings.add(file.name() + ": " + warning));
     }
 
     private void problem(String problem) {
@@ -93,6 +97,14 @@ public final class OutputValidation {
       return problems;
     }
 
+    /**
+     * What a consumer of the files may refuse although every record is valid, as {@code file:
+     * warning} (an OpenAI training file of fewer than 10 examples); not problems.
+     */
+    public List<String> warnings() {
+      return warnings;
+    }
+
     /** How many problems were found, listed or not. */
     public long problemCount() {
       return problemCount;
@@ -107,14 +119,25 @@ public final class OutputValidation {
   private OutputValidation() {}
 
   /**
-   * What reading one file back found: its records and tokens, the split its name says, and its
+   * What reading one file back found: its records and tokens, the split its name says, its
    * problems (each named {@code file:line: problem}; at most {@link #MAX_LISTED} kept, all
-   * counted). Made where the file is, on a worker; {@link #combine} sums them per format.
+   * counted), the top-level keys its records use (sorted, each with the records that have it) and
+   * its warnings. Made where the file
+   * is, on a worker; {@link #combine} sums them per format.
    */
   public record FileResult(String name, long bytes, long records, String split, long tokens,
-      List<String> problems, long problemCount) implements Serializable {
+      List<String> problems, long problemCount, Map<String, Long> keys, List<String> warnings)
+      implements Serializable {
     public FileResult {
       problems = List.copyOf(problems);
+      keys = Collections.unmodifiableMap(new TreeMap<>(keys));
+      warnings = List.copyOf(warnings);
+    }
+
+    /** The same file, {@code size} bytes long (a reader sees the decompressed bytes only). */
+    public FileResult withBytes(long size) {
+      return new FileResult(name, size, records, split, tokens, problems, problemCount, keys,
+          warnings);
     }
   }
 
@@ -170,7 +193,7 @@ public final class OutputValidation {
       }
     }
     return new FileResult(name, bytes, readBack.records(), split, readBack.tokens(), problems,
-        readBack.problems().size());
+        readBack.problems().size(), readBack.keys(), readBack.warnings());
   }
 
   /** The files of one format read back, summed in the order given (sort them by name). */
@@ -220,6 +243,8 @@ public final class OutputValidation {
       entry.put("problems", result.problemCount);
       ArrayNode listed = entry.putArray("first_problems");
       result.problems.stream().limit(MAX_LISTED).forEach(listed::add);
+      ArrayNode warnings = entry.putArray("warnings");
+      result.warnings.forEach(warnings::add);
     });
     if (splitChecks != null) {
       root.set("splits", splitChecks);

@@ -197,6 +197,19 @@ class SpecLoaderTest {
   }
 
   @Test
+  void refusesTwoMetadataKeysThatWouldShareAParquetField() {
+    assertRefused("fields.metadata[1]",
+        "fields.metadata[1]: 'state_reward' and 'state.reward' would both be the Parquet metadata"
+            + " field 'state_reward' (letters, digits and _ are kept, any other character becomes"
+            + " _): rename one",
+        "input: {paths: [data/*.jsonl]}\nfields: {metadata: [state.reward, state_reward]}\n");
+    assertEquals("_1st_place", PipelineSpec.Fields.metadataColumn("1st place"));
+    assertEquals(List.of("state.reward", "lang"),
+        load("input: {paths: [data/*.jsonl]}\nfields: {metadata: [state.reward, lang]}\n")
+            .fields().metadata());
+  }
+
+  @Test
   void refusesADepthLimitOutsideItsRange() {
     assertRefused("input.max_depth",
         "input.max_depth: value '1001' is not allowed; allowed: a whole number of levels from 1"

@@ -112,19 +112,22 @@ public class WriteParquetTest {
             + " \"output\": \"5\", \"metadata\": {\"topic\": \"math\", \"rank\": \"3\"}}"),
         "parquet/topic=a%2Fb/test.parquet", List.of("{\"id\": \"i2\", \"split\": \"test\","
             + " \"weight\": 1.0, \"system\": \"Be brief.\", \"instruction\": \"Name a prime.\","
-            + " \"input\": \"small\", \"output\": \"2\", \"metadata\": {\"topic\": \"a/b\"}}"),
+            + " \"input\": \"small\", \"output\": \"2\", \"metadata\": {\"topic\": \"a/b\","
+            + " \"rank\": null}}"),
         "huggingface/data/train.parquet", List.of("{\"id\": \"i1\", \"split\": \"train\","
             + " \"weight\": 2.0, \"system\": null, \"instruction\": \"Add 2 and 3.\", \"input\": \"\","
-            + " \"output\": \"5\", \"metadata\": \"{\\\"topic\\\":\\\"math\\\",\\\"rank\\\":3}\"}"),
+            + " \"output\": \"5\", \"metadata\": {\"topic\": \"math\", \"rank\": \"3\"}}"),
         "huggingface/data/test.parquet", List.of("{\"id\": \"i2\", \"split\": \"test\","
             + " \"weight\": 1.0, \"system\": \"Be brief.\", \"instruction\": \"Name a prime.\","
-            + " \"input\": \"small\", \"output\": \"2\", \"metadata\": \"{\\\"topic\\\":\\\"a/b\\\"}\"}")),
+            + " \"input\": \"small\", \"output\": \"2\", \"metadata\": {\"topic\": \"a/b\","
+            + " \"rank\": null}}")),
         rows(codecs));
     codecs.values().forEach(codec -> assertEquals("GZIP", codec));
   }
 
   @Test
-  public void aChatIsAListOfRoleAndContentStructs() throws IOException {
+  public void aChatIsAListOfRoleAndContentStructsAndNoMetadataKeysNoMetadataColumn()
+      throws IOException {
     PipelineSpec spec = spec("fields: {style: chat}\n"
         + "output: {formats: [parquet], parquet: {compression: none}}");
     Example chat = Example.chat("c1", null, List.of(
@@ -137,7 +140,7 @@ public class WriteParquetTest {
     Map<String, String> codecs = new TreeMap<>();
     assertEquals(Map.of("parquet/train.parquet", List.of("{\"id\": \"c1\", \"split\": \"train\","
             + " \"weight\": 1.0, \"system\": null, \"messages\": [{\"role\": \"user\", \"content\":"
-            + " \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}], \"metadata\": {}}")),
+            + " \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}")),
         rows(codecs));
     assertEquals(Map.of("parquet/train.parquet", "UNCOMPRESSED"), codecs);
   }
