@@ -100,6 +100,24 @@ public record PipelineSpec(
       paths = List.copyOf(paths);
     }
 
+    /**
+     * The globs of the files to read: {@code paths}, but for {@code huggingface} each dataset
+     * folder's Parquet files, {@code <folder>/data/*.parquet} (the Hub's layout, and trainset's
+     * {@code huggingface} output); a glob or a {@code .parquet} path is taken as it is.
+     */
+    public List<String> globs() {
+      return format == InputFormat.HUGGINGFACE
+          ? paths.stream().map(Input::datasetFiles).toList() : paths;
+    }
+
+    static String datasetFiles(String path) {
+      if (path.endsWith(".parquet") || path.contains("*") || path.contains("?")
+          || path.contains("{") || path.contains("[")) {
+        return path;
+      }
+      return (path.endsWith("/") ? path : path + "/") + "data/*.parquet";
+    }
+
     /** The same settings, reading {@code newPaths}. */
     public Input withPaths(List<String> newPaths) {
       return new Input(newPaths, format, idField, kafka, maxRecordBytes, maxDepth);
