@@ -41,6 +41,8 @@ class EnumSettingsTest {
           "none, mean"),
       new Setting("output.compression", FileCompression.class,
           spec -> spec.output().compression(), "none, gzip, zstd"),
+      new Setting("output.tokens.file_format", TokensFile.class,
+          spec -> spec.output().tokens().fileFormat(), "jsonl, csv"),
       new Setting("output.parquet.compression", ParquetCompression.class,
           spec -> spec.output().parquet().compression(), "snappy, zstd, gzip, none"),
       new Setting("output.openai.tokenizer", Tokenizer.class,
