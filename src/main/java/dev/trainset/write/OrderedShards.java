@@ -273,13 +273,20 @@ public final class OrderedShards<V>
     private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
         throws IOException {
       ResourceId file = FileSystems.matchNewResource(path, false);
-      try (WritableByteChannel channel =
-          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))) {
+      WritableByteChannel channel =
+          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY));
+      try {
         sink.open(channel);
         for (KV<String, V> record : records) {
           sink.write(record.getValue());
         }
         sink.flush();
+      } finally {
+        // ParquetIO's sink closes the channel itself, and a second close of an S3 upload would
+        // complete it again (S3 refuses that): close only what is still open.
+        if (channel.isOpen()) {
+          channel.close();
+        }
       }
     }
 
