@@ -73,7 +73,7 @@ final class RunCommand {
           Plugins.INSTANCE);
       spec = withAbsoluteInputs(spec);
       Launching.check(options, spec);
-      checkInputsExist(spec.input().paths());
+      checkInputsExist(spec.input().globs());
       checkOutputWritable(spec.output().dir());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());

@@ -33,10 +33,9 @@ final class Checks {
 
   /** What an enum setting allows, as messages list it: its constants as the file names them. */
   static String allowed(Class<?> enumType) {
-    String names = Arrays.stream(enumType.getEnumConstants())
+    return Arrays.stream(enumType.getEnumConstants())
         .map(constant -> LowerCaseEnums.configName((Enum<?>) constant))
         .collect(Collectors.joining(", "));
-    return enumType == InputFormat.class ? names + InputFormat.NOT_AVAILABLE : names;
   }
 
   /** A field name (or dotted path) of the input records. */

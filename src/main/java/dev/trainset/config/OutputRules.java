@@ -9,6 +9,8 @@ import dev.trainset.model.Tokenizer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What the {@code output} section and each format's settings allow. */
 final class OutputRules {
@@ -32,7 +34,9 @@ final class OutputRules {
     }
     atLeast("output.tokens.seq_len", output.tokens().seqLen(), 0);
     oneOf("output.tokens.tokenizer", output.tokens().tokenizer(), Tokenizer.class);
+    oneOf("output.tokens.file_format", output.tokens().fileFormat(), TokensFile.class);
     select(output, registries);
+    batches(output);
     if (!output.onComplete().isEmpty() && output.onComplete().get(0).isBlank()) {
       throw ConfigException.notAllowed("output.on_complete[0]", output.onComplete().get(0),
           "a program to run (argv, no shell)");
@@ -53,6 +57,50 @@ final class OutputRules {
       if (!seen.add(format)) {
         throw ConfigException.notAllowed("output.formats", format, "each format once");
       }
+    }
+  }
+
+  private static final Pattern BATCHES = Pattern.compile("\\s*(\\d{1,15})\\s*(?:-\\s*(\\d{1,15})\\s*)?");
+
+  /** Whole batches: a size, batch numbers or ranges, and not with an index range or packing. */
+  private static void batches(PipelineSpec.Output output) {
+    PipelineSpec.Select select = output.select();
+    atLeast("output.select.batch_size", select.batchSize(), 0);
+    if (select.batchSize() == 0) {
+      if (!select.batches().isEmpty()) {
+        throw ConfigException.notAllowed("output.select.batch_size", 0,
+            "a whole number >= 1 when output.select.batches is given (the sequences per batch)");
+      }
+      return;
+    }
+    if (select.batches().isEmpty()) {
+      throw ConfigException.notAllowed("output.select.batches", "[]",
+          "one or more batch numbers (0 is the first) or inclusive ranges like '10-19' when"
+              + " output.select.batch_size is set");
+    }
+    for (int i = 0; i < select.batches().size(); i++) {
+      String entry = select.batches().get(i);
+      Matcher match = BATCHES.matcher(entry == null ? "" : entry);
+      if (!match.matches() || (match.group(2) != null
+          && Long.parseLong(match.group(2)) < Long.parseLong(match.group(1)))) {
+        throw ConfigException.notAllowed("output.select.batches[" + i + "]", entry,
+            "a batch number >= 0 or an inclusive range 'first-last' with first <= last");
+      }
+    }
+    if (select.start() > 0 || select.end() != null) {
+      throw ConfigException.notAllowed("output.select",
+          "{start: " + select.start() + ", end: " + select.end() + ", batch_size: "
+              + select.batchSize() + "}",
+          "either an index range (start, end) or whole batches (batch_size, batches), not both");
+    }
+    if (output.tokens().seqLen() > 0) {
+      throw ConfigException.notAllowed("output.select.batch_size", select.batchSize(),
+          "0 when output.tokens.seq_len > 0 (batches are drawn from unpacked examples; packed"
+              + " sequences are numbered per file)");
+    }
+    if (!output.formats().contains("tokens")) {
+      throw ConfigException.notAllowed("output.select.batch_size", select.batchSize(),
+          "0 when output.formats has no tokens (batches apply to the tokens format only)");
     }
   }
 

@@ -100,6 +100,24 @@ public record PipelineSpec(
       paths = List.copyOf(paths);
     }
 
+    /**
+     * The globs of the files to read: {@code paths}, but for {@code huggingface} each dataset
+     * folder's Parquet files, {@code <folder>/data/*.parquet} (the Hub's layout, and trainset's
+     * {@code huggingface} output); a glob or a {@code .parquet} path is taken as it is.
+     */
+    public List<String> globs() {
+      return format == InputFormat.HUGGINGFACE
+          ? paths.stream().map(Input::datasetFiles).toList() : paths;
+    }
+
+    static String datasetFiles(String path) {
+      if (path.endsWith(".parquet") || path.contains("*") || path.contains("?")
+          || path.contains("{") || path.contains("[")) {
+        return path;
+      }
+      return (path.endsWith("/") ? path : path + "/") + "data/*.parquet";
+    }
+
     /** The same settings, reading {@code newPaths}. */
     public Input withPaths(List<String> newPaths) {
       return new Input(newPaths, format, idField, kafka, maxRecordBytes, maxDepth);
@@ -353,17 +371,58 @@ public record PipelineSpec(
   public record Text(String separator, boolean includeHeaders, int maxLineLength)
       implements Serializable {}
 
-  /** {@code output.tokens}. */
-  public record Tokens(Tokenizer tokenizer, int seqLen) implements Serializable {}
+  /**
+   * {@code output.tokens}: the encoding, the packed sequence length (0: one example per record),
+   * whether {@code content} is the decoded text rather than the ids, and the file format.
+   */
+  public record Tokens(Tokenizer tokenizer, int seqLen, boolean detokenize, TokensFile fileFormat)
+      implements Serializable {
+    /** The ids as JSON lines, as before the text and CSV settings existed. */
+    public Tokens(Tokenizer tokenizer, int seqLen) {
+      this(tokenizer, seqLen, false, TokensFile.JSONL);
+    }
+  }
 
   /**
    * {@code output.select}: the tokens format exports only the examples whose index (their rank in
    * the deterministic order of their split) is in {@code [start, end)}; a null end: to the end.
+   * Or, with {@code batchSize > 0}, the whole batches listed in {@code batches} (each a batch
+   * number {@code "3"} or an inclusive range {@code "10-19"}) of a shuffle of each split seeded
+   * with {@code seed}.
    */
-  public record Select(long start, @Nullable Long end) implements Serializable {
+  public record Select(long start, @Nullable Long end, int batchSize, List<String> batches,
+      long seed) implements Serializable {
+    public Select {
+      batches = List.copyOf(batches);
+    }
+
+    /** An index range only, as before batches existed. */
+    public Select(long start, @Nullable Long end) {
+      this(start, end, 0, List.of(), 42);
+    }
+
     /** The end as a number: {@link Long#MAX_VALUE} when there is none. */
     public long endOrMax() {
       return end == null ? Long.MAX_VALUE : end;
+    }
+
+    /** Whether whole batches are selected rather than an index range. */
+    public boolean byBatch() {
+      return batchSize > 0;
+    }
+
+    /**
+     * {@code batches} as inclusive ranges {@code [first, last]}; each entry was checked by the
+     * loader to be {@code N} or {@code N-M} with {@code N <= M}.
+     */
+    public List<long[]> batchRanges() {
+      return batches.stream().map(entry -> {
+        int dash = entry.indexOf('-');
+        return dash < 0
+            ? new long[] {Long.parseLong(entry.strip()), Long.parseLong(entry.strip())}
+            : new long[] {Long.parseLong(entry.substring(0, dash).strip()),
+                Long.parseLong(entry.substring(dash + 1).strip())};
+      }).toList();
     }
   }
 

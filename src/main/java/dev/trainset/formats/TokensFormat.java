@@ -6,7 +6,22 @@ import com.knuddels.jtokkit.api.IntArrayList;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.Tokenizer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.trainset.config.TokensFile;
+import dev.trainset.model.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,6 +50,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * offset_l)}. Sequences never cross a file; a file's last sequence is kept, shorter than {@code
  * n}, so that no token is lost (a trainer that needs exact lengths drops or pads it).
  *
+ * <p>{@code output.tokens.detokenize: true} writes each record's or sequence's decoded text as
+ * {@code content} instead of its ids (a character that a sequence boundary cuts shows as U+FFFD).
+ * {@code output.tokens.file_format: csv} writes the same records as CSV rows (RFC 4180, a header
+ * row): {@code index,content}, then {@code doc_index_f,doc_index_l,offset_f,offset_l} when packed,
+ * then {@code batch} when batches are selected; {@code content} holds the ids as a JSON array
+ * ({@code [9906,1917]}), or the text.
+ *
+ * <p>With {@code output.select.batch_size}, each split's examples are shuffled by a seeded
+ * permutation ({@link BatchOrder}) as a training sampler would draw them, cut into batches of
+ * that size, and only the listed batches are written, each record with its {@code index} and its
+ * {@code batch} number, in the order the sampler draws them.
+ *
  * <p>{@link #encode} gives an example's content array; {@code WriteTokens} orders, indexes and
  * packs them, which one example alone cannot say.
  */
@@ -43,16 +70,123 @@ public final class TokensFormat implements OutputFormat {
 
   private static final Set<String> RECORD_KEYS = Set.of("index", "content");
   private static final Set<String> SEQUENCE_KEYS = Set.of("index", "content", "doc_details");
+  private static final Set<String> BATCH_KEYS = Set.of("index", "content", "batch");
   private static final List<String> DOC_DETAILS =
       List.of("doc_index_f", "doc_index_l", "offset_f", "offset_l");
+  static final String LINE_END = "\r\n";
 
   private final Tokenizer tokenizer;
   private final int seqLen;
+  private final boolean detokenize;
+  private final boolean csv;
+  private final PipelineSpec.Select select;
   private transient @Nullable Encoding encoding;
+  private transient @Nullable ObjectWriter csvRows;
 
   public TokensFormat(PipelineSpec.Output output) {
     this.tokenizer = output.tokens().tokenizer();
     this.seqLen = output.tokens().seqLen();
+    this.detokenize = output.tokens().detokenize();
+    this.csv = output.tokens().fileFormat() == TokensFile.CSV;
+    this.select = output.select();
+  }
+
+  /** Whether files are CSV rather than JSON lines. */
+  public boolean csv() {
+    return csv;
+  }
+
+  /** Whether whole batches of a seeded shuffle are selected ({@code output.select.batch_size}). */
+  public boolean byBatch() {
+    return select.byBatch();
+  }
+
+  /** The batches of a split of {@code size} examples, as {@code output.select} lists them. */
+  public BatchOrder batchOrder(long size) {
+    return new BatchOrder(select.seed(), size, select.batchSize(), select.batchRanges());
+  }
+
+  /** What a file starts with: the CSV header row, or nothing. */
+  public String header() {
+    if (!csv) {
+      return "";
+    }
+    List<String> columns = new ArrayList<>(List.of("index", "content"));
+    if (seqLen > 0) {
+      columns.addAll(DOC_DETAILS);
+    }
+    if (select.byBatch()) {
+      columns.add("batch");
+    }
+    return csvRow(columns) + LINE_END;
+  }
+
+  /**
+   * One record, without its line end: example or sequence {@code index}, its first {@code length}
+   * ids, its {@code details} ({@code doc_index_f, doc_index_l, offset_f, offset_l}) when packed,
+   * its {@code batch} when batches are selected (else -1).
+   */
+  public String line(long index, int[] ids, int length, long @Nullable [] details, long batch) {
+    String content;
+    if (detokenize) {
+      IntArrayList list = new IntArrayList(length);
+      for (int i = 0; i < length; i++) {
+        list.add(ids[i]);
+      }
+      content = encoding().decode(list);
+    } else {
+      StringBuilder array = new StringBuilder(length * 7 + 2).append('[');
+      for (int i = 0; i < length; i++) {
+        array.append(i == 0 ? "" : ",").append(ids[i]);
+      }
+      content = array.append(']').toString();
+    }
+    if (csv) {
+      List<String> cells = new ArrayList<>(List.of(Long.toString(index), content));
+      if (details != null) {
+        for (long detail : details) {
+          cells.add(Long.toString(detail));
+        }
+      }
+      if (batch >= 0) {
+        cells.add(Long.toString(batch));
+      }
+      return csvRow(cells);
+    }
+    StringBuilder line = new StringBuilder(content.length() + 120)
+        .append("{\"index\":").append(index).append(",\"content\":")
+        .append(detokenize ? Json.write(TextNode.valueOf(content)) : content);
+    if (details != null) {
+      line.append(",\"doc_details\":{\"doc_index_f\":").append(details[0])
+          .append(",\"doc_index_l\":").append(details[1])
+          .append(",\"offset_f\":").append(details[2])
+          .append(",\"offset_l\":").append(details[3]).append('}');
+    }
+    if (batch >= 0) {
+      line.append(",\"batch\":").append(batch);
+    }
+    return line.append('}').toString();
+  }
+
+  private String csvRow(List<String> cells) {
+    if (csvRows == null) {
+      // Jackson's default quoting, as the csv format: a line break inside a cell is quoted.
+      csvRows = new CsvMapper().writerFor(String[].class)
+          .with(CsvSchema.emptySchema().withLineSeparator(LINE_END));
+    }
+    try {
+      String row = csvRows.writeValueAsString(cells.toArray(String[]::new));
+      return row.substring(0, row.length() - LINE_END.length());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Encoding encoding() {
+    if (encoding == null) {
+      encoding = tokenizer.encoding();
+    }
+    return encoding;
   }
 
   @Override
@@ -62,7 +196,7 @@ public final class TokensFormat implements OutputFormat {
 
   @Override
   public String extension() {
-    return ".jsonl";
+    return csv ? ".csv" : ".jsonl";
   }
 
   /** Tokens per packed sequence; 0: one example per line. */
@@ -79,10 +213,7 @@ public final class TokensFormat implements OutputFormat {
   /** The example's token ids as a JSON array, {@code [9906,1917]}: its record's content. */
   @Override
   public String encode(Example example) {
-    if (encoding == null) {
-      encoding = tokenizer.encoding();
-    }
-    IntArrayList ids = encoding.encodeOrdinary(example.fullText());
+    IntArrayList ids = encoding().encodeOrdinary(example.fullText());
     StringBuilder content = new StringBuilder(ids.size() * 7 + 2).append('[');
     for (int i = 0; i < ids.size(); i++) {
       content.append(i == 0 ? "" : ",").append(ids.get(i));
@@ -95,10 +226,14 @@ public final class TokensFormat implements OutputFormat {
     return "{\"index\":" + index + ",\"content\":" + content + "}";
   }
 
-  /** Receives each line a {@link Packer} makes, without its newline. */
+  /** Receives each sequence a {@link Packer} makes. */
   @FunctionalInterface
-  public interface Lines {
-    void line(String line) throws IOException;
+  public interface Sequences {
+    /**
+     * Sequence {@code index}: the first {@code length} of {@code ids} (reused after the call),
+     * with its {@code doc_index_f, doc_index_l, offset_f, offset_l}.
+     */
+    void sequence(long index, int[] ids, int length, long[] details) throws IOException;
   }
 
   /**
@@ -107,7 +242,7 @@ public final class TokensFormat implements OutputFormat {
    */
   public static final class Packer {
     private final int[] sequence;
-    private final Lines out;
+    private final Sequences out;
     private int filled;
     private long sequences;
     private long docFirst;
@@ -115,7 +250,7 @@ public final class TokensFormat implements OutputFormat {
     private long lastIndex;
     private long lastLength;
 
-    public Packer(int seqLen, Lines out) {
+    public Packer(int seqLen, Sequences out) {
       if (seqLen <= 0) {
         throw new IllegalArgumentException("seq_len must be > 0 to pack, got " + seqLen);
       }
@@ -151,17 +286,10 @@ public final class TokensFormat implements OutputFormat {
     }
 
     private void emit(long docLast, long offsetLast) throws IOException {
-      StringBuilder line = new StringBuilder(filled * 7 + 120)
-          .append("{\"index\":").append(sequences++).append(",\"content\":[");
-      for (int i = 0; i < filled; i++) {
-        line.append(i == 0 ? "" : ",").append(sequence[i]);
-      }
-      line.append("],\"doc_details\":{\"doc_index_f\":").append(docFirst)
-          .append(",\"doc_index_l\":").append(docLast)
-          .append(",\"offset_f\":").append(offsetFirst)
-          .append(",\"offset_l\":").append(offsetLast).append("}}");
+      int length = filled;
       filled = 0;
-      out.line(line.toString());
+      out.sequence(sequences++, sequence, length,
+          new long[] {docFirst, docLast, offsetFirst, offsetLast});
     }
   }
 
@@ -174,18 +302,92 @@ public final class TokensFormat implements OutputFormat {
    */
   @Override
   public FileCheck fileCheck() {
-    return (file, readBack) -> JsonRecords.parsedLines(new FileRule(seqLen)).check(file, readBack);
+    if (csv) {
+      return (file, readBack) -> csvRows(file, readBack, new FileRule(this));
+    }
+    return (file, readBack) -> JsonRecords.parsedLines(new FileRule(this)).check(file, readBack);
+  }
+
+  /**
+   * A CSV file: its header must name the columns {@link #header} names; each row becomes the
+   * record its JSON line would be, for {@code rule}.
+   */
+  private void csvRows(InputStream file, ReadBack readBack, FileRule rule) throws IOException {
+    String expected = header().strip();
+    CsvMapper mapper = new CsvMapper();
+    try (MappingIterator<String[]> rows = mapper.readerFor(String[].class)
+        .with(CsvParser.Feature.WRAP_AS_ARRAY)
+        .readValues(new InputStreamReader(file, StandardCharsets.UTF_8))) {
+      List<String> columns = null;
+      while (true) {
+        long number = rows.getCurrentLocation().getLineNr();
+        String[] row;
+        try {
+          if (!rows.hasNextValue()) {
+            break;
+          }
+          number = rows.getCurrentLocation().getLineNr();
+          row = rows.nextValue();
+        } catch (RuntimeException e) {
+          readBack.problem(number, "not CSV: " + e.getMessage());
+          return;
+        }
+        if (columns == null) {
+          columns = List.of(row);
+          if (!String.join(",", columns).equals(expected)) {
+            readBack.problem(number, "the header is '" + String.join(",", columns) + "' where '"
+                + expected + "' must be");
+            return;
+          }
+          continue;
+        }
+        if (row.length != columns.size()) {
+          readBack.problem(number, "a row of " + row.length + " cells under a header of "
+              + columns.size());
+          continue;
+        }
+        ObjectNode record = Json.MAPPER.createObjectNode();
+        ObjectNode details = Json.MAPPER.createObjectNode();
+        for (int i = 0; i < row.length; i++) {
+          JsonNode value = "content".equals(columns.get(i)) && detokenize
+              ? TextNode.valueOf(row[i]) : cellValue(row[i]);
+          if (DOC_DETAILS.contains(columns.get(i))) {
+            details.set(columns.get(i), value);
+          } else {
+            record.set(columns.get(i), value);
+          }
+        }
+        if (seqLen > 0) {
+          record.set("doc_details", details);
+        }
+        rule.check(record, number, readBack);
+      }
+    }
+  }
+
+  /** A cell as JSON when it parses as JSON (numbers, arrays of ids), else as text. */
+  private static JsonNode cellValue(String cell) {
+    try {
+      return Json.MAPPER.readTree(cell);
+    } catch (JsonProcessingException e) {
+      return TextNode.valueOf(cell);
+    }
   }
 
   /** The checks of one file: the rules of a line and those that link it to the one before. */
   private static final class FileRule implements JsonRecords.LineRule {
+    private final TokensFormat format;
     private final int seqLen;
+    private final boolean byBatch;
     private long previousIndex = -1;
+    private long previousBatch = -1;
     private long shortLine;
     private long @Nullable [] previousDetails;
 
-    FileRule(int seqLen) {
-      this.seqLen = seqLen;
+    FileRule(TokensFormat format) {
+      this.format = format;
+      this.seqLen = format.seqLen;
+      this.byBatch = format.select.byBatch();
     }
 
     @Override
@@ -200,10 +402,21 @@ public final class TokensFormat implements OutputFormat {
             + seqLen + " (only a file's last may be)");
         shortLine = 0;
       }
-      RecordChecks.onlyKeys(record, seqLen > 0 ? SEQUENCE_KEYS : RECORD_KEYS, "", problem);
+      RecordChecks.onlyKeys(record,
+          seqLen > 0 ? SEQUENCE_KEYS : byBatch ? BATCH_KEYS : RECORD_KEYS, "", problem);
       JsonNode index = record.get("index");
       if (!whole(index)) {
         problem.accept("'index' must be a whole number >= 0");
+      } else if (byBatch) {
+        // Batches are written in the sampler's order: indexes jump, batches never go back.
+        JsonNode batch = record.get("batch");
+        if (!whole(batch)) {
+          problem.accept("'batch' must be a whole number >= 0");
+        } else if (batch.asLong() < previousBatch) {
+          problem.accept("'batch' is " + batch.asLong() + " after batch " + previousBatch);
+        } else {
+          previousBatch = batch.asLong();
+        }
       } else {
         long expected = previousIndex + 1;
         if ((previousIndex >= 0 || seqLen > 0) && index.asLong() != expected) {
@@ -211,12 +424,15 @@ public final class TokensFormat implements OutputFormat {
         }
         previousIndex = index.asLong();
       }
-      int tokens = content(record.get("content"), problem);
+      int tokens = format.detokenize
+          ? text(record.get("content"), problem) : content(record.get("content"), problem);
       if (seqLen == 0) {
         readBack.record(tokens);
         return;
       }
-      if (tokens > seqLen) {
+      if (format.detokenize) {
+        // Decoded text does not tell a sequence's length: re-encoding it may cut it otherwise.
+      } else if (tokens > seqLen) {
         problem.accept("'content' holds " + tokens + " tokens; seq_len is " + seqLen);
       } else if (tokens < seqLen) {
         shortLine = number;
@@ -230,7 +446,8 @@ public final class TokensFormat implements OutputFormat {
       long last = details[1];
       long offsetFirst = details[2];
       long offsetLast = details[3];
-      if (last < first || offsetLast == 0 || (first == last && offsetLast - offsetFirst != tokens)) {
+      if (last < first || offsetLast == 0
+          || (first == last && !format.detokenize && offsetLast - offsetFirst != tokens)) {
         problem.accept("'doc_details' " + record.get("doc_details")
             + " do not describe the " + tokens + " tokens of 'content'");
       }
@@ -252,6 +469,15 @@ public final class TokensFormat implements OutputFormat {
     private static boolean whole(@Nullable JsonNode value) {
       return value != null && value.isIntegralNumber() && value.canConvertToLong()
           && value.asLong() >= 0;
+    }
+
+    /** The tokens of decoded {@code content}, a non-empty string, as the tokenizer counts them. */
+    private int text(@Nullable JsonNode content, Consumer<String> problem) {
+      if (content == null || !content.isTextual() || content.textValue().isEmpty()) {
+        problem.accept("'content' must be the non-empty decoded text");
+        return 0;
+      }
+      return format.encoding().countTokensOrdinary(content.textValue());
     }
 
     /** The number of ids in {@code content}, a non-empty list of whole numbers >= 0. */

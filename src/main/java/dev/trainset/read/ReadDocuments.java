@@ -13,6 +13,7 @@ import java.io.PushbackInputStream;
 import java.nio.channels.Channels;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -28,10 +29,12 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads the input files into documents: JSON lines, JSON arrays and CSV (header row, RFC 4180),
- * decompressing {@code .gz}, {@code .bz2} and {@code .zst}. A line, element or row that does not
+ * Reads the input files into documents: JSON lines, JSON arrays, CSV (header row, RFC 4180) and
+ * Parquet, decompressing {@code .gz}, {@code .bz2} and {@code .zst} (text formats), and Hugging
+ * Face dataset folders with each record's split in {@link #SOURCE_SPLIT}. A line, element or row that does not
  * parse, and a file that cannot be read, is rejected with {@code stage=read}; reading goes on.
- * Each format has its reader ({@link JsonLinesFile}, {@link JsonFile}, {@link CsvFile}), which
+ * Each format has its reader ({@link JsonLinesFile}, {@link JsonFile}, {@link CsvFile},
+ * {@link ParquetFile}), which
  * hands what it parses to a {@link RecordEmitter} that makes documents or rejections of it.
  *
  * <p>Each file is read whole by one worker; the shuffle in FilterQuality's dedup spreads the
@@ -41,6 +44,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
   /** The documents that were read. */
   public static final TupleTag<Document> DOCUMENTS = new TupleTag<Document>("documents") {};
+
+  /**
+   * The field that holds, for {@code input.format: huggingface}, the split a record was published
+   * in ({@code train}, ...): the dataset's own {@code split} column, if any, is left as it is.
+   */
+  public static final String SOURCE_SPLIT = "source_split";
 
   private final PipelineSpec.Input input;
 
@@ -60,7 +69,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     }
     PCollectionTuple read =
         begin
-            .apply("Globs", Create.of(input.paths()))
+            .apply("Globs", Create.of(input.globs()))
             .apply("Match", FileIO.matchAll())
             .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
             .apply(
@@ -71,6 +80,20 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     read.get(DOCUMENTS).setCoder(DocumentCoder.of());
     read.get(Rejected.TAG).setCoder(RejectedCoder.of());
     return read;
+  }
+
+  /**
+   * The split a dataset's data file holds, from its name as the Hub writes it: {@code
+   * train-00000-of-00002.parquet} and {@code train.parquet} are {@code train} (split names are
+   * word characters and dots, so the first {@code -} ends one).
+   */
+  static String splitOf(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    if (name.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+      name = name.substring(0, name.length() - ".parquet".length());
+    }
+    int dash = name.indexOf('-');
+    return dash < 0 ? name : name.substring(0, dash);
   }
 
   /** The format a file is read as: the configured one, or by its extension for {@code auto}. */
@@ -92,6 +115,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     }
     if (name.endsWith(".csv")) {
       return InputFormat.CSV;
+    }
+    if (name.endsWith(".parquet")) {
+      return InputFormat.PARQUET;
     }
     return null;
   }
@@ -119,8 +145,19 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
           documentsRead);
       if (fileFormat == null) {
         emit.reject(path, Reason.UNKNOWN_FORMAT,
-            "cannot tell the format from the file name; set input.format to jsonl, json or csv",
+            "cannot tell the format from the file name; set input.format to jsonl, json, csv or"
+                + " parquet",
             null);
+        return;
+      }
+      if (fileFormat == InputFormat.PARQUET || fileFormat == InputFormat.HUGGINGFACE) {
+        try {
+          ParquetFile.read(file, emit, fileFormat == InputFormat.HUGGINGFACE
+              ? Map.entry(SOURCE_SPLIT, splitOf(path)) : null);
+        } catch (Unreadable e) {
+          // Not Parquet, cut short or corrupt: what was read stays, the rest is one rejection.
+          emit.stopped(e.getCause());
+        }
         return;
       }
       InputStream in;

@@ -74,10 +74,13 @@ public final class OrderedShards<V>
   private final long endIndex;
   private final boolean indexed;
 
-  /** Makes the sink of one file from its destination and the index of its first record. */
+  /**
+   * Makes the sink of one file from its destination, the index of its first record and the
+   * number of records of the whole destination.
+   */
   @FunctionalInterface
   public interface IndexedSinks<V> extends Serializable {
-    FileIO.Sink<V> sink(String destination, long firstIndex);
+    FileIO.Sink<V> sink(String destination, long firstIndex, long destinationSize);
   }
 
   private OrderedShards(String directory, Coder<V> recordCoder, IndexedSinks<V> sinks,
@@ -102,7 +105,8 @@ public final class OrderedShards<V>
       SerializableFunction<String, FileIO.Sink<V>> sinks,
       SerializableFunction<String, String> extensions) {
     return new OrderedShards<>(directory, recordCoder,
-        (destination, first) -> sinks.apply(destination), extensions, Compression.UNCOMPRESSED, 0,
+        (destination, first, size) -> sinks.apply(destination), extensions,
+        Compression.UNCOMPRESSED, 0,
         0, Long.MAX_VALUE, false);
   }
 
@@ -227,7 +231,8 @@ public final class OrderedShards<V>
       String destination = context.element().getKey().getKey();
       int shard = context.element().getKey().getValue();
       Map<KV<String, Integer>, Long> sizes = context.sideInput(shardSizes);
-      int shards = shardCount(context.sideInput(destinationSizes).get(destination), shardRecords);
+      long destinationSize = context.sideInput(destinationSizes).get(destination);
+      int shards = shardCount(destinationSize, shardRecords);
       int firstFile = 0;
       int totalFiles = 0;
       long offset = 0;
@@ -258,7 +263,8 @@ public final class OrderedShards<V>
         int from = (int) ((long) part * records.size() / files);
         int to = (int) ((long) (part + 1) * records.size() / files);
         String name = naming.name(firstFile + part, totalFiles, spec.compression);
-        write(directory + "/" + name, spec.sinks.sink(destination, firstIndex + from),
+        write(directory + "/" + name, spec.sinks.sink(destination, firstIndex + from,
+                destinationSize),
             records.subList(from, to));
         context.output(KV.of(destination, directory + "/" + name));
       }
@@ -267,13 +273,20 @@ public final class OrderedShards<V>
     private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
         throws IOException {
       ResourceId file = FileSystems.matchNewResource(path, false);
-      try (WritableByteChannel channel =
-          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))) {
+      WritableByteChannel channel =
+          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY));
+      try {
         sink.open(channel);
         for (KV<String, V> record : records) {
           sink.write(record.getValue());
         }
         sink.flush();
+      } finally {
+        // ParquetIO's sink closes the channel itself, and a second close of an S3 upload would
+        // complete it again (S3 refuses that): close only what is still open.
+        if (channel.isOpen()) {
+          channel.close();
+        }
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.trainset.write;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.BatchOrder;
 import dev.trainset.formats.TokensFormat;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
@@ -12,6 +13,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
@@ -38,7 +40,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>{@code output.select} keeps the examples whose index is in {@code [start, end)} in each split
  * (and partition): indexes keep their values, and {@link WriteFormats#WRITTEN} counts the kept
- * examples. {@code output.max_records_per_file} counts examples, packed or not.
+ * examples. Or, with {@code batch_size}, it keeps the listed batches of the split's seeded
+ * shuffle ({@link dev.trainset.formats.BatchOrder}); each file writes its kept examples in the
+ * sampler's order, each with its index and batch. {@code output.max_records_per_file} counts
+ * examples, packed or not.
  *
  * <p>Needs bounded input: an index counts every example of the split before it. (Kafka input is
  * a bounded slice in this version, {@code input.kafka.max_records > 0}, so the CLI never builds
@@ -78,7 +83,7 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     long start = output.select().start();
     long end = output.select().endOrMax();
     PCollection<String> files = content.apply("Write", OrderedShards.<String>toIndexed(directory, StringUtf8Coder.of(),
-            (destination, firstIndex) -> new TokensSink(format, firstIndex),
+            (destination, firstIndex, size) -> new TokensSink(format, firstIndex, size),
             destination -> format.extension())
         .withCompression(WriteFormats.compression(output.compression()))
         .withMaxRecordsPerFile(output.maxRecordsPerFile())
@@ -87,7 +92,7 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     PCollection<KV<String, String>> written = content
         .apply("Destinations", Keys.create())
         .apply("CountDestinations", Count.perElement())
-        .apply("Selected", ParDo.of(new SelectedFn(format.name(), start, end)))
+        .apply("Selected", ParDo.of(new SelectedFn(format, start, end)))
         .setCoder(pairs);
     return PCollectionTuple.of(WriteFormats.WRITTEN, written)
         .and(WriteFormats.VALIDATION, tokenized.get(WriteFormats.VALIDATION))
@@ -124,11 +129,11 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
    * [0, n)} the index range keeps: what the run counts as written.
    */
   static final class SelectedFn extends DoFn<KV<String, Long>, KV<String, String>> {
-    private final String format;
+    private final TokensFormat format;
     private final long start;
     private final long end;
 
-    SelectedFn(String format, long start, long end) {
+    SelectedFn(TokensFormat format, long start, long end) {
       this.format = format;
       this.start = start;
       this.end = end;
@@ -137,42 +142,66 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     @ProcessElement
     public void process(@Element KV<String, Long> destination, OutputReceiver<KV<String, String>> out) {
       String split = destination.getKey().substring(destination.getKey().lastIndexOf('/') + 1);
-      for (long i = OrderedShards.selected(0, destination.getValue(), start, end); i > 0; i--) {
-        out.output(KV.of(format, split));
+      long kept = format.byBatch()
+          ? format.batchOrder(destination.getValue()).selectedCount()
+          : OrderedShards.selected(0, destination.getValue(), start, end);
+      for (long i = kept; i > 0; i--) {
+        out.output(KV.of(format.name(), split));
       }
     }
   }
 
-  /** Writes one file: each example's line with its index, or the packed sequences. */
+  /**
+   * Writes one file: each example's line with its index, or the packed sequences; with batches,
+   * the kept examples' lines, held until the file's end and written in the sampler's order.
+   */
   static final class TokensSink implements FileIO.Sink<String> {
     private final TokensFormat format;
     private final long firstIndex;
+    private final long destinationSize;
     private transient @Nullable Writer writer;
     private transient TokensFormat.@Nullable Packer packer;
+    private transient @Nullable BatchOrder batches;
+    private transient @Nullable TreeMap<Long, String> kept;
     private transient long index;
 
-    TokensSink(TokensFormat format, long firstIndex) {
+    TokensSink(TokensFormat format, long firstIndex, long destinationSize) {
       this.format = format;
       this.firstIndex = firstIndex;
+      this.destinationSize = destinationSize;
     }
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
+      String end = format.csv() ? "\r\n" : "\n";
       Writer out = new BufferedWriter(
           new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), 1 << 16);
       writer = out;
+      out.append(format.header());
       index = firstIndex;
       packer = format.seqLen() > 0
-          ? new TokensFormat.Packer(format.seqLen(), line -> out.append(line).append('\n'))
+          ? new TokensFormat.Packer(format.seqLen(), (sequence, ids, length, details) ->
+              out.append(format.line(sequence, ids, length, details, -1)).append(end))
           : null;
+      batches = format.byBatch() ? format.batchOrder(destinationSize) : null;
+      kept = format.byBatch() ? new TreeMap<>() : null;
     }
 
     @Override
     public void write(String content) throws IOException {
-      if (packer == null) {
-        writer.append(TokensFormat.record(index++, content)).append('\n');
+      int[] ids = Json.MAPPER.readValue(content, int[].class);
+      long at = index++;
+      if (packer != null) {
+        packer.add(at, ids);
+      } else if (batches != null) {
+        long position = batches.position(at);
+        long batch = batches.batch(at);
+        if (batches.selected(batch)) {
+          kept.put(position, format.line(at, ids, ids.length, null, batch));
+        }
       } else {
-        packer.add(index++, Json.MAPPER.readValue(content, int[].class));
+        writer.append(format.line(at, ids, ids.length, null, -1))
+            .append(format.csv() ? "\r\n" : "\n");
       }
     }
 
@@ -180,6 +209,12 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
     public void flush() throws IOException {
       if (packer != null) {
         packer.finish();
+      }
+      if (kept != null) {
+        for (String line : kept.values()) {
+          writer.append(line).append(format.csv() ? "\r\n" : "\n");
+        }
+        kept.clear();
       }
       writer.flush();
     }

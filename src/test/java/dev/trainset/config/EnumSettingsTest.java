@@ -30,7 +30,7 @@ class EnumSettingsTest {
 
   private static final List<Setting> SETTINGS = List.of(
       new Setting("input.format", InputFormat.class, spec -> spec.input().format(),
-          "auto, jsonl, json, csv (parquet input is not available in this version)"),
+          "auto, jsonl, json, csv, parquet, huggingface"),
       new Setting("fields.style", Style.class, spec -> spec.fields().style(),
           "instruction, chat, text"),
       new Setting("quality.tokenizer", Tokenizer.class, spec -> spec.quality().tokenizer(),
@@ -41,6 +41,8 @@ class EnumSettingsTest {
           "none, mean"),
       new Setting("output.compression", FileCompression.class,
           spec -> spec.output().compression(), "none, gzip, zstd"),
+      new Setting("output.tokens.file_format", TokensFile.class,
+          spec -> spec.output().tokens().fileFormat(), "jsonl, csv"),
       new Setting("output.parquet.compression", ParquetCompression.class,
           spec -> spec.output().parquet().compression(), "snappy, zstd, gzip, none"),
       new Setting("output.openai.tokenizer", Tokenizer.class,
@@ -71,8 +73,7 @@ class EnumSettingsTest {
   void theAllowedValuesAreTheEnumsConstants() {
     assertAll(SETTINGS.stream().map(setting -> () -> assertEquals(
         setting.allowed(),
-        lowerCaseNames(setting.type())
-            + (setting.type() == InputFormat.class ? InputFormat.NOT_AVAILABLE : ""),
+        lowerCaseNames(setting.type()),
         setting.key())));
   }
 
@@ -140,9 +141,9 @@ class EnumSettingsTest {
             "quality.dedup: value '[\"exact\"]' is not allowed; expected text",
             INPUT, "quality.dedup=[exact]"),
         refused("input.format",
-            "input.format: value 'parquet' is not allowed; allowed: auto, jsonl, json, csv"
-                + " (parquet input is not available in this version)",
-            "input: {paths: [data/*.parquet], format: parquet}"));
+            "input.format: value 'orc' is not allowed; allowed: auto, jsonl, json, csv, parquet,"
+                + " huggingface",
+            "input: {paths: [data/*.orc], format: orc}"));
   }
 
   @Test

@@ -547,6 +547,65 @@ class SpecLoaderTest {
   }
 
   @Test
+  void bindsTheTokenExportSettingsAndBatchSelection() {
+    PipelineSpec.Output output = load(INPUT + "output: {formats: [tokens],"
+        + " tokens: {detokenize: true, file_format: csv},"
+        + " select: {batch_size: 32, batches: [0, 2, '5-9'], seed: 7}}").output();
+    assertEquals(new PipelineSpec.Tokens(Tokenizer.CL100K_BASE, 0, true, TokensFile.CSV),
+        output.tokens());
+    assertEquals(new PipelineSpec.Select(0, null, 32, List.of("0", "2", "5-9"), 7),
+        output.select());
+    assertEquals(List.of(List.of(0L, 0L), List.of(2L, 2L), List.of(5L, 9L)),
+        output.select().batchRanges().stream()
+            .map(range -> List.of(range[0], range[1])).toList());
+  }
+
+  @Test
+  void refusesBatchSelectionsThatCannotBeCarriedOut() {
+    String tokens = INPUT + "output: {formats: [tokens], ";
+    assertRefused("output.tokens.file_format",
+        "output.tokens.file_format: value 'tsv' is not allowed; allowed: jsonl, csv",
+        tokens + "tokens: {file_format: tsv}}");
+    assertRefused("output.tokens.detokenize",
+        "output.tokens.detokenize: value 'yes please' is not allowed; expected true or false",
+        tokens + "tokens: {detokenize: yes please}}");
+    assertRefused("output.select.batch_size",
+        "output.select.batch_size: value '-2' is not allowed; allowed: a whole number >= 0",
+        tokens + "select: {batch_size: -2, batches: [0]}}");
+    assertRefused("output.select.batch_size",
+        "output.select.batch_size: value '0' is not allowed; allowed: a whole number >= 1 when"
+            + " output.select.batches is given (the sequences per batch)",
+        tokens + "select: {batches: [0]}}");
+    assertRefused("output.select.batches",
+        "output.select.batches: value '[]' is not allowed; allowed: one or more batch numbers"
+            + " (0 is the first) or inclusive ranges like '10-19' when output.select.batch_size"
+            + " is set",
+        tokens + "select: {batch_size: 32}}");
+    assertRefused("output.select.batches[1]",
+        "output.select.batches[1]: value '9-3' is not allowed; allowed: a batch number >= 0 or an"
+            + " inclusive range 'first-last' with first <= last",
+        tokens + "select: {batch_size: 32, batches: [1, '9-3']}}");
+    assertRefused("output.select.batches[0]",
+        "output.select.batches[0]: value '-1' is not allowed; allowed: a batch number >= 0 or an"
+            + " inclusive range 'first-last' with first <= last",
+        tokens + "select: {batch_size: 32, batches: [-1]}}");
+    assertRefused("output.select",
+        "output.select: value '{start: 5, end: null, batch_size: 32}' is not allowed; allowed:"
+            + " either an index range (start, end) or whole batches (batch_size, batches), not"
+            + " both",
+        tokens + "select: {start: 5, batch_size: 32, batches: [0]}}");
+    assertRefused("output.select.batch_size",
+        "output.select.batch_size: value '32' is not allowed; allowed: 0 when"
+            + " output.tokens.seq_len > 0 (batches are drawn from unpacked examples; packed"
+            + " sequences are numbered per file)",
+        tokens + "tokens: {seq_len: 128}, select: {batch_size: 32, batches: [0]}}");
+    assertRefused("output.select.batch_size",
+        "output.select.batch_size: value '32' is not allowed; allowed: 0 when output.formats has"
+            + " no tokens (batches apply to the tokens format only)",
+        INPUT + "output: {formats: [jsonl], select: {batch_size: 32, batches: [0]}}");
+  }
+
+  @Test
   void refusesAnEmptyTextSeparator() {
     assertRefused("output.text.separator",
         "output.text.separator: value '' is not allowed; allowed: a non-empty text between two"

@@ -17,7 +17,9 @@ class TokensFormatTest {
 
   private static List<String> pack(int seqLen, int[]... examples) throws IOException {
     List<String> lines = new ArrayList<>();
-    TokensFormat.Packer packer = new TokensFormat.Packer(seqLen, lines::add);
+    TokensFormat format = (TokensFormat) format("tokens");
+    TokensFormat.Packer packer = new TokensFormat.Packer(seqLen,
+        (index, ids, length, details) -> lines.add(format.line(index, ids, length, details, -1)));
     for (int i = 0; i < examples.length; i++) {
       packer.add(10 + i, examples[i]);
     }
@@ -109,5 +111,31 @@ class TokensFormatTest {
                 + "{\"index\":2,\"content\":[1],\"doc_details\":{\"doc_index_f\":3,"
                 + "\"doc_index_l\":3,\"offset_f\":0,\"offset_l\":1}}\n"
                 + "{\"index\":4,\"content\":[1,2]}\n")));
+  }
+
+  @Test
+  void readsBackCsvDecodedTextAndBatchesByTheirOwnRules() {
+    String csvPacked = "output: {tokens: {seq_len: 2, file_format: csv}}";
+    ReadBack packed = readBack(format("tokens", csvPacked),
+        "index,content,doc_index_f,doc_index_l,offset_f,offset_l\r\n"
+            + "0,\"[9,1]\",0,1,0,1\r\n1,\"[2,3]\",1,1,1,3\r\n");
+    assertEquals(List.of(), problems(packed));
+    assertEquals(2, packed.records());
+    assertEquals(List.of("1: the header is 'index,content' where"
+            + " 'index,content,doc_index_f,doc_index_l,offset_f,offset_l' must be"),
+        problems(readBack(format("tokens", csvPacked), "index,content\r\n0,\"[1]\"\r\n")));
+
+    ReadBack text = readBack(format("tokens", "output: {tokens: {detokenize: true}}"),
+        "{\"index\":0,\"content\":\"Hello world\"}\n{\"index\":1,\"content\":\"\"}\n");
+    assertEquals(List.of("2: 'content' must be the non-empty decoded text"), problems(text));
+    assertEquals(2, text.tokens());
+
+    String batches = "output: {formats: [tokens], tokens: {file_format: csv},"
+        + " select: {batch_size: 2, batches: [0, '3-4']}}";
+    assertEquals(List.of(), problems(readBack(format("tokens", batches),
+        "index,content,batch\r\n7,\"[1]\",0\r\n2,\"[5]\",0\r\n9,\"[3]\",3\r\n")));
+    assertEquals(List.of("3: 'batch' is 0 after batch 3", "4: 'batch' must be a whole number >= 0"),
+        problems(readBack(format("tokens", batches), "index,content,batch\r\n7,\"[1]\",3\r\n"
+            + "2,\"[5]\",0\r\n9,\"[3]\",x\r\n")));
   }
 }

@@ -186,7 +186,8 @@ public class ReadDocumentsTest {
     PAssert.that(out.get(Rejected.TAG))
         .containsInAnyOrder(
             new Rejected(notes.getPath(), "read", "unknown_format",
-                "cannot tell the format from the file name; set input.format to jsonl, json or csv",
+                "cannot tell the format from the file name; set input.format to jsonl, json, csv or"
+                    + " parquet",
                 null));
     pipeline.run();
   }

@@ -147,4 +147,111 @@ public class WriteTokensTest {
     assertEquals(true, List.of("[9906,1917]", "[12805,5304,264,892,13]", "[64,293,272,294,384]")
         .containsAll(contents));
   }
+
+  @Test
+  public void writesTheDecodedTextAsContentWhenAskedTo() throws IOException {
+    PCollectionTuple out = write("{formats: [tokens], tokens: {detokenize: true, seq_len: 5}}");
+    PAssert.that(out.get(WriteFormats.WRITTEN)).containsInAnyOrder(
+        KV.of("tokens", "train"), KV.of("tokens", "train"), KV.of("tokens", "train"),
+        KV.of("tokens", "test"));
+    pipeline.run().waitUntilFinish();
+
+    // Each sequence's five tokens decoded: "Hello world" + "Once upon a" in the first.
+    assertEquals(Map.of(
+        "train-00000-of-00001.jsonl", List.of(
+            "{\"index\":0,\"content\":\"Hello worldOnce upon a\",\"doc_details\":"
+                + "{\"doc_index_f\":0,\"doc_index_l\":1,\"offset_f\":0,\"offset_l\":3}}",
+            "{\"index\":1,\"content\":\" time.a b c\",\"doc_details\":"
+                + "{\"doc_index_f\":1,\"doc_index_l\":2,\"offset_f\":3,\"offset_l\":3}}",
+            "{\"index\":2,\"content\":\" d e\",\"doc_details\":"
+                + "{\"doc_index_f\":2,\"doc_index_l\":2,\"offset_f\":3,\"offset_l\":5}}"),
+        "test-00000-of-00001.jsonl", List.of(
+            "{\"index\":0,\"content\":\"Hello world\",\"doc_details\":"
+                + "{\"doc_index_f\":0,\"doc_index_l\":0,\"offset_f\":0,\"offset_l\":2}}")),
+        files());
+  }
+
+  @Test
+  public void writesCsvRowsWithTheDocDetailsColumnsWhenPacked() throws IOException {
+    write("{formats: [tokens], tokens: {file_format: csv, seq_len: 5}}");
+    pipeline.run().waitUntilFinish();
+
+    assertEquals(Map.of(
+        "train-00000-of-00001.csv", List.of(
+            "index,content,doc_index_f,doc_index_l,offset_f,offset_l",
+            "0,\"[9906,1917,12805,5304,264]\",0,1,0,3",
+            "1,\"[892,13,64,293,272]\",1,2,3,3",
+            "2,\"[294,384]\",2,2,3,5"),
+        "test-00000-of-00001.csv", List.of(
+            "index,content,doc_index_f,doc_index_l,offset_f,offset_l",
+            "0,\"[9906,1917]\",0,0,0,2")),
+        files());
+  }
+
+  @Test
+  public void writesCsvRowsOfDecodedText() throws IOException {
+    write("{formats: [tokens], tokens: {file_format: csv, detokenize: true}}");
+    pipeline.run().waitUntilFinish();
+
+    assertEquals(Map.of(
+        "train-00000-of-00001.csv", List.of(
+            "index,content", "0,\"Hello world\"", "1,\"Once upon a time.\"",
+            "2,\"a b c d e\""),
+        "test-00000-of-00001.csv", List.of("index,content", "0,\"Hello world\"")),
+        files());
+  }
+
+  @Test
+  public void selectsWholeBatchesOfASeededShuffleKeepingIndexAndBatch() throws IOException {
+    // train's indexes 0, 1, 2 in batches of 2 of the seed-42 shuffle; test's one example is in
+    // batch 0 of its own.
+    PCollectionTuple out = write(
+        "{formats: [tokens], select: {batch_size: 2, batches: [1], seed: 42}}");
+    PAssert.that(out.get(WriteFormats.WRITTEN)).containsInAnyOrder(KV.of("tokens", "train"));
+    pipeline.run().waitUntilFinish();
+
+    BatchOrderExpectation train = new BatchOrderExpectation(42, 3, 2);
+    assertEquals(List.of(1L, 0L, 0L), train.batches());
+    assertEquals(Map.of(
+        "train-00000-of-00001.jsonl", List.of("{\"index\":0,\"content\":[9906,1917],\"batch\":1}"),
+        "test-00000-of-00001.jsonl", List.of()),
+        files());
+  }
+
+  @Test
+  public void writesTheSelectedBatchesInTheSamplersOrder() throws IOException {
+    write("{formats: [tokens], tokens: {file_format: csv},"
+        + " select: {batch_size: 1, batches: ['0-2'], seed: 42}}");
+    pipeline.run().waitUntilFinish();
+
+    // Batch 0 is index 2, batch 1 index 1, batch 2 index 0 (positions of the seed-42 shuffle).
+    assertEquals(List.of(2L, 1L, 0L), new BatchOrderExpectation(42, 3, 1).order());
+    assertEquals(List.of("index,content,batch", "2,\"[64,293,272,294,384]\",0",
+        "1,\"[12805,5304,264,892,13]\",1", "0,\"[9906,1917]\",2"),
+        files().get("train-00000-of-00001.csv"));
+  }
+
+  /** The shuffle's batches of a split, from {@link dev.trainset.formats.BatchOrder} itself. */
+  private record BatchOrderExpectation(long seed, long size, long batchSize) {
+    List<Long> batches() {
+      dev.trainset.formats.BatchOrder order =
+          new dev.trainset.formats.BatchOrder(seed, size, batchSize, List.of(new long[] {0, 0}));
+      List<Long> batches = new ArrayList<>();
+      for (long i = 0; i < size; i++) {
+        batches.add(order.batch(i));
+      }
+      return batches;
+    }
+
+    /** The indexes in the order the sampler draws them. */
+    List<Long> order() {
+      dev.trainset.formats.BatchOrder order =
+          new dev.trainset.formats.BatchOrder(seed, size, batchSize, List.of(new long[] {0, 0}));
+      Long[] byPosition = new Long[(int) size];
+      for (long i = 0; i < size; i++) {
+        byPosition[(int) order.position(i)] = i;
+      }
+      return List.of(byPosition);
+    }
+  }
 }
