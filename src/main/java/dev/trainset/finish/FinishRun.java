@@ -1,9 +1,11 @@
 package dev.trainset.finish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.config.Dedup;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Json;
 import dev.trainset.model.Windows;
+import dev.trainset.report.ReportPage;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
 import java.io.IOException;
@@ -37,7 +39,8 @@ import org.apache.beam.sdk.values.PCollectionList;
  * SHA-256, records, what its format's reader finds); once all are, one step turns the staged
  * output into the reports and side files README's "What a run writes" lists (stats.json from the
  * tally, validation.json, the data dictionary, the dataset card, openai's metadata.json, the
- * trainer hand-off, {@code _report/manifest.json}), then publishes the staged folders, {@code
+ * trainer hand-off, {@code _report/report.html}, {@code _report/manifest.json}), then publishes
+ * the staged folders, {@code
  * _SUCCESS} last. Its input is the path of every file the writes made; it outputs stats.json.
  */
 public final class FinishRun extends PTransform<PCollection<String>, PCollection<String>> {
@@ -154,15 +157,25 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
     Map<String, RunStats.FormatFiles> files = formatFiles(spec, folder);
     JsonNode splitChecks = SplitChecks.from(
         tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats);
-    int problems = ReadBackReport.write(spec, folder, stats, splitChecks, facts);
+    ReadBackReport.Checked checked = ReadBackReport.write(spec, folder, stats, splitChecks, facts);
     String statsJson = stats.toJson(spec.name(), launch.runner(),
         System.currentTimeMillis() - launch.startMillis(), files);
     folder.writeStaged(STATS, statsJson);
+    folder.writeStaged(ReportPage.PATH, ReportPage.html(new ReportPage.Inputs(spec.name(),
+        windowOf(folder), statsJson, checked.validationJson(), tally,
+        spec.quality().dedup() == Dedup.NEAR)));
     folder.writeStaged(Manifest.PATH, Manifest.of(folder, facts));
     List<String> published = new ArrayList<>(spec.output().formats());
     published.addAll(SIDE_FOLDERS);
     folder.publish(published);
-    return new Finished(stats.summary(), statsJson, problems, folder.directory());
+    return new Finished(stats.summary(), statsJson, checked.problems(), folder.directory());
+  }
+
+  /** {@code window=<start>} for a window's export, else empty. */
+  private static String windowOf(OutputFolder folder) {
+    String directory = folder.directory();
+    String last = directory.substring(directory.lastIndexOf('/') + 1);
+    return last.startsWith("window=") ? last : "";
   }
 
   /**
