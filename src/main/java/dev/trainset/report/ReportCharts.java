@@ -8,6 +8,7 @@ import java.awt.Rectangle;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
@@ -59,6 +60,8 @@ final class ReportCharts {
     theme().apply(chart);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setOutlineVisible(false);
+    // The values' axis below the bars in both layouts.
+    plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
     plot.setRangeGridlinePaint(new Color(0xDDDDDD));
     plot.setRangeGridlineStroke(new BasicStroke(1f));
     plot.setInsets(new RectangleInsets(8, 4, 4, 12));

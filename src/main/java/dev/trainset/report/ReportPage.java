@@ -266,11 +266,12 @@ public final class ReportPage {
       if (!meaning.isEmpty()) {
         page.append("<p class=\"note\">").append(esc(meaning)).append("</p>\n");
       }
-      page.append("<table class=\"samples\"><thead><tr><th>id</th><th>stage</th><th>detail</th>"
-          + "<th>record</th></tr></thead><tbody>\n");
+      page.append("<table class=\"samples\"><colgroup><col class=\"c-id\"><col class=\"c-stage\">"
+          + "<col class=\"c-detail\"><col></colgroup><thead><tr><th>id</th><th>stage</th>"
+          + "<th>detail</th><th>record</th></tr></thead><tbody>\n");
       for (JsonNode sample : samples.getOrDefault(reason, List.of())) {
         page.append("<tr><td class=\"id\">").append(esc(sample.get("id").asText()))
-            .append("</td><td class=\"id\">").append(esc(sample.get("stage").asText()))
+            .append("</td><td>").append(esc(sample.get("stage").asText()))
             .append("</td><td>").append(esc(sample.get("detail").asText()))
             .append("</td><td><code>").append(esc(sample.get("record").asText()))
             .append("</code></td></tr>\n");
@@ -500,8 +501,9 @@ public final class ReportPage {
       th{background:var(--bg);font-weight:600}
       .num{text-align:right;font-variant-numeric:tabular-nums}
       td.good{color:var(--good)}td.bad{color:var(--bad);font-weight:600}
-      .samples td{word-break:break-word}
-      .samples td.id{white-space:nowrap}
+      .samples{table-layout:fixed}
+      .samples td{overflow-wrap:anywhere}
+      .samples .c-id{width:20%}.samples .c-stage{width:10%}.samples .c-detail{width:28%}
       code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;\
       white-space:pre-wrap;word-break:break-all}
       .verdict{font-weight:600;margin:4px 0 8px}
