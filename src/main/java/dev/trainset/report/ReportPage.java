@@ -226,7 +226,8 @@ public final class ReportPage {
     }
     DefaultCategoryDataset dataset = new DefaultCategoryDataset();
     data.forEach(bin -> dataset.addValue(bin.get("examples").asLong(), "examples",
-        number(bin.get("from").asDouble()) + "\u2013" + number(bin.get("to").asDouble())));
+        bin.get("from").asDouble() == 0 ? "0"
+            : number(bin.get("from").asDouble()) + "\u2013" + number(bin.get("to").asDouble())));
     figure(page, "weights", data, ReportCharts.bars("chart-weights", dataset,
         ReportCharts.Layout.COLUMNS, "weight (bins about 25% wide)", "examples", WIDTH, 300));
     page.append("</section>\n");

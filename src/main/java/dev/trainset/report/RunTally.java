@@ -37,9 +37,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Counts what a run did, inside the pipeline, so the numbers of {@code stats.json} are exact on
- * every runner: each source is turned into tally keys ({@code [rejected, duplicate]}, {@code
- * [split, train]}, ...), the keys are counted, and the counts and the first 100 errors are written
- * as JSON lines for {@link RunStats} to read. Its output, the files it wrote, tells the finishing
+ * every runner: each source is turned into tally keys ({@code [rejected, duplicate, quality]},
+ * {@code [split, train]}, {@code [length, train, chars, 64.0]}, ...), the keys are counted, and
+ * the counts and the first 100 errors are written as JSON lines for {@link RunStats} to read,
+ * with what report.html shows beside the counts: the first rejected records of each reason and
+ * the largest near-duplicate clusters ({@link ReportPage}). Its output, the files it wrote, tells the finishing
  * steps when the tally is complete.
  *
  * <p>Every count is per window: a streaming run's tally is its window's (each window is its own
@@ -142,7 +144,13 @@ public final class RunTally
   }
 
   private static String cut(String text) {
-    return text.length() <= MAX_SAMPLE_CHARS ? text : text.substring(0, MAX_SAMPLE_CHARS) + "\u2026";
+    if (text.length() <= MAX_SAMPLE_CHARS) {
+      return text;
+    }
+    // Never between the two halves of a surrogate pair.
+    int end = Character.isHighSurrogate(text.charAt(MAX_SAMPLE_CHARS - 1))
+        ? MAX_SAMPLE_CHARS - 1 : MAX_SAMPLE_CHARS;
+    return text.substring(0, end) + "\u2026";
   }
 
   static final class SampleLinesFn extends DoFn<KV<String, List<String>>, String> {
