@@ -133,7 +133,16 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
         }
       }
       String export = Windows.folder(window);
-      Finished finished = finish(spec, folder.forWindow(window), launch, written);
+      OutputFolder exportFolder = folder.forWindow(window);
+      if (!export.isEmpty() && exportFolder.hasSuccess() && stagesNoRecord(exportFolder)) {
+        // A job restored from a checkpoint taken before this window finished can finish it again
+        // from the state it holds, but the window's records are not read again and its files
+        // were published by the job before: publishing what is staged (at most a tally) would
+        // empty the export. It stays as it is; a window read again stages its files anew.
+        exportFolder.discard();
+        return;
+      }
+      Finished finished = finish(spec, exportFolder, launch, written);
       if (!export.isEmpty()) {
         // A streaming run has no end for its launcher to report: each window says it is done.
         System.out.printf("trainset: %s: %s: %s -> %s%n", spec.name(), export, finished.summary(),
@@ -141,6 +150,13 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
       }
       out.output(finished.statsJson());
     }
+  }
+
+  /** Whether nothing but the tally is staged in {@code folder}: no data, rejection or report. */
+  static boolean stagesNoRecord(OutputFolder folder) {
+    String tally = folder.staging() + "/" + TALLY + "/";
+    return folder.stagedFiles().stream()
+        .allMatch(file -> file.resourceId().toString().startsWith(tally));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.trainset.finish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -159,6 +160,17 @@ class FinishRunTest {
       }
     }
     throw new AssertionError(path + " is not in the manifest");
+  }
+
+  @Test
+  void aStagingWithOnlyATallyStagesNoRecord() throws IOException {
+    OutputFolder folder = OutputFolder.of(work.resolve("window=2026-01-01T00-00-00Z").toString(),
+        "run4");
+    Path staging = Path.of(folder.staging());
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "jsonl"));
+    assertTrue(FinishRun.stagesNoRecord(folder));
+    write(staging.resolve("_rejected/rejected-00000-of-00001.jsonl"), "{}\n");
+    assertFalse(FinishRun.stagesNoRecord(folder));
   }
 
   private static void write(Path file, String text) throws IOException {
