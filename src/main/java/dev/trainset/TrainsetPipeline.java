@@ -101,7 +101,8 @@ public final class TrainsetPipeline {
         PCollectionList.of(documents.apply("TallyRead", RunTally.<Document>each("records_read")))
         .and(read.get(Rejected.TAG).apply("TallyUnreadable", RunTally.<Rejected>each("records_read")))
         .and(rejected.apply("TallyRejected", RunTally.rejections()))
-        .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy())))
+        .and(examples.apply("TallyExported", RunTally.exports(spec.split().stratifyBy(),
+            spec.quality().maxTokens() > 0 ? spec.quality().tokenizer() : null)))
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))

@@ -158,6 +158,9 @@ class EndToEndIT {
     }
     assertEquals(Files.readString(directOut.resolve("_report/validation.json")),
         Files.readString(flinkOut.resolve("_report/validation.json")));
+    // The report holds nothing of the run itself (runner, duration, path): the same page.
+    assertEquals(Files.readString(directOut.resolve("_report/report.html")),
+        Files.readString(flinkOut.resolve("_report/report.html")));
   }
 
   @Test

@@ -1,9 +1,11 @@
 package dev.trainset.finish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.config.Dedup;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Json;
 import dev.trainset.model.Windows;
+import dev.trainset.report.ReportPage;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
 import java.io.IOException;
@@ -37,7 +39,8 @@ import org.apache.beam.sdk.values.PCollectionList;
  * SHA-256, records, what its format's reader finds); once all are, one step turns the staged
  * output into the reports and side files README's "What a run writes" lists (stats.json from the
  * tally, validation.json, the data dictionary, the dataset card, openai's metadata.json, the
- * trainer hand-off, {@code _report/manifest.json}), then publishes the staged folders, {@code
+ * trainer hand-off, {@code _report/report.html}, {@code _report/manifest.json}), then publishes
+ * the staged folders, {@code
  * _SUCCESS} last. Its input is the path of every file the writes made; it outputs stats.json.
  */
 public final class FinishRun extends PTransform<PCollection<String>, PCollection<String>> {
@@ -130,7 +133,16 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
         }
       }
       String export = Windows.folder(window);
-      Finished finished = finish(spec, folder.forWindow(window), launch, written);
+      OutputFolder exportFolder = folder.forWindow(window);
+      if (!export.isEmpty() && exportFolder.hasSuccess() && stagesNoRecord(exportFolder)) {
+        // A job restored from a checkpoint taken before this window finished can finish it again
+        // from the state it holds, but the window's records are not read again and its files
+        // were published by the job before: publishing what is staged (at most a tally) would
+        // empty the export. It stays as it is; a window read again stages its files anew.
+        exportFolder.discard();
+        return;
+      }
+      Finished finished = finish(spec, exportFolder, launch, written);
       if (!export.isEmpty()) {
         // A streaming run has no end for its launcher to report: each window says it is done.
         System.out.printf("trainset: %s: %s: %s -> %s%n", spec.name(), export, finished.summary(),
@@ -138,6 +150,13 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
       }
       out.output(finished.statsJson());
     }
+  }
+
+  /** Whether nothing but the tally is staged in {@code folder}: no data, rejection or report. */
+  static boolean stagesNoRecord(OutputFolder folder) {
+    String tally = folder.staging() + "/" + TALLY + "/";
+    return folder.stagedFiles().stream()
+        .allMatch(file -> file.resourceId().toString().startsWith(tally));
   }
 
   /**
@@ -154,15 +173,25 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
     Map<String, RunStats.FormatFiles> files = formatFiles(spec, folder);
     JsonNode splitChecks = SplitChecks.from(
         tally, spec.split().ratios(), !spec.split().groupBy().isEmpty(), stats);
-    int problems = ReadBackReport.write(spec, folder, stats, splitChecks, facts);
+    ReadBackReport.Checked checked = ReadBackReport.write(spec, folder, stats, splitChecks, facts);
     String statsJson = stats.toJson(spec.name(), launch.runner(),
         System.currentTimeMillis() - launch.startMillis(), files);
     folder.writeStaged(STATS, statsJson);
+    folder.writeStaged(ReportPage.PATH, ReportPage.html(new ReportPage.Inputs(spec.name(),
+        windowOf(folder), statsJson, checked.validationJson(), tally,
+        spec.quality().dedup() == Dedup.NEAR)));
     folder.writeStaged(Manifest.PATH, Manifest.of(folder, facts));
     List<String> published = new ArrayList<>(spec.output().formats());
     published.addAll(SIDE_FOLDERS);
     folder.publish(published);
-    return new Finished(stats.summary(), statsJson, problems, folder.directory());
+    return new Finished(stats.summary(), statsJson, checked.problems(), folder.directory());
+  }
+
+  /** {@code window=<start>} for a window's export, else empty. */
+  private static String windowOf(OutputFolder folder) {
+    String directory = folder.directory();
+    String last = directory.substring(directory.lastIndexOf('/') + 1);
+    return last.startsWith("window=") ? last : "";
   }
 
   /**

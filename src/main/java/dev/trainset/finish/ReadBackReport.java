@@ -28,9 +28,9 @@ final class ReadBackReport {
    * Sums the read-back of the files of every format of {@code spec} ({@code facts}, sorted by
    * path), compares the records with the tally's ({@code stats}), and writes the reports into
    * {@code folder}; {@code splitChecks} goes into validation.json beside the formats. Returns the
-   * number of problems found.
+   * number of problems found and validation.json.
    */
-  static int write(PipelineSpec spec, OutputFolder folder, RunStats stats, JsonNode splitChecks,
+  static Checked write(PipelineSpec spec, OutputFolder folder, RunStats stats, JsonNode splitChecks,
       List<FileFacts> facts) throws IOException {
     Map<String, OutputValidation.FormatResult> checked = new LinkedHashMap<>();
     TrainerHandoff handoff = new TrainerHandoff(spec.name(), folder.directory());
@@ -54,7 +54,8 @@ final class ReadBackReport {
                 file.readBack().keys())).toList());
       }
     }
-    folder.writeStaged(FinishRun.VALIDATION, OutputValidation.toJson(checked, splitChecks));
+    String validationJson = OutputValidation.toJson(checked, splitChecks);
+    folder.writeStaged(FinishRun.VALIDATION, validationJson);
     List<String> splits = List.copyOf(spec.split().ratios().keySet());
     String trainSplit = splits.contains("train") ? "train" : splits.get(0);
     String evalSplit = splits.contains("validation") ? "validation" : "test";
@@ -71,6 +72,9 @@ final class ReadBackReport {
             handoff.axolotl(format, trainSplit, evalSplit));
       }
     }
-    return problems;
+    return new Checked(problems, validationJson);
   }
+
+  /** What the read-back found: the number of problems, and validation.json. */
+  record Checked(int problems, String validationJson) {}
 }

@@ -107,6 +107,14 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
         .and(Rejected.TAG, rejected.apply("Rejected", Flatten.pCollections()));
   }
 
+  /**
+   * The document a {@code near_duplicate} rejection's detail names as kept, {@code id (origin)}:
+   * the cluster the refused document belongs to, for the report.
+   */
+  public static String nearDuplicateSurvivor(String detail) {
+    return NearDedup.survivorOf(detail);
+  }
+
   /** The per-document checks: mapping, lengths, empty output, tokens, score and tier. */
   static final class CheckFn extends DoFn<Document, Document> {
     private final PipelineSpec.Quality quality;

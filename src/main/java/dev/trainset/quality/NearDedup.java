@@ -92,6 +92,19 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
     return key.substring(0, cut) + " (" + key.substring(cut + 1) + ")";
   }
 
+  /**
+   * The survivor a {@code near_duplicate} rejection's detail names, {@code id (origin)}: the
+   * cluster the refused document belongs to, for the report.
+   */
+  static String survivorOf(String detail) {
+    int start = DETAIL_PREFIX.length();
+    int end = detail.indexOf(DETAIL_SIMILARITY, start);
+    return detail.startsWith(DETAIL_PREFIX) && end >= start ? detail.substring(start, end) : detail;
+  }
+
+  private static final String DETAIL_PREFIX = "near duplicate of ";
+  private static final String DETAIL_SIMILARITY = ": similarity ";
+
   @Override
   public PCollectionTuple expand(PCollection<Document> documents) {
     PCollection<KV<String, Document>> keyed =
@@ -243,7 +256,7 @@ final class NearDedup extends PTransform<PCollection<Document>, PCollectionTuple
           out.get(FilterQuality.KEPT).output(document);
           continue;
         }
-        String detail = "near duplicate of " + describe(survivor) + ": similarity "
+        String detail = DETAIL_PREFIX + describe(survivor) + DETAIL_SIMILARITY
             + String.format(Locale.ROOT, "%.3f", nearest.getValue())
             + (nearest.getKey().equals(survivor) ? "" : " to " + describe(nearest.getKey()));
         out.get(Rejected.TAG).output(

@@ -24,6 +24,10 @@ public final class RunStats {
 
   private long recordsRead;
   private final Map<String, Long> rejectedByReason = new TreeMap<>();
+  private final Map<String, Map<String, Long>> rejectedByStage = new TreeMap<>();
+  /** split -> chars or tokens -> {@link Histogram} bin -> examples. */
+  private final Map<String, Map<String, Map<Double, Long>>> lengths = new LinkedHashMap<>();
+  private final Map<Double, Long> weightBins = new TreeMap<>();
   private final Map<String, Long> splits = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> strata = new TreeMap<>();
   private final Map<String, Map<String, Long>> formatCounts = new LinkedHashMap<>();
@@ -41,6 +45,7 @@ public final class RunStats {
       List<String> lines, List<String> splitNames, List<String> formatNames) {
     RunStats stats = new RunStats();
     splitNames.forEach(split -> stats.splits.put(split, 0L));
+    splitNames.forEach(split -> stats.lengths.put(split, new TreeMap<>()));
     formatNames.forEach(format -> stats.formatCounts.put(format, new LinkedHashMap<>()));
     for (String text : lines) {
       JsonNode line = read(text);
@@ -52,7 +57,8 @@ public final class RunStats {
         stats.weights.setAll((ObjectNode) line.get("weights"));
         continue;
       }
-      if (line.has(SplitChecks.LEAKAGE)) {
+      if (line.has(SplitChecks.LEAKAGE) || line.has(RunTally.SAMPLE)
+          || line.has(RunTally.CLUSTER) || line.has(RunTally.CLUSTERS)) {
         continue;
       }
       List<String> key = new ArrayList<>();
@@ -60,7 +66,16 @@ public final class RunStats {
       long count = line.get("count").asLong();
       switch (key.get(0)) {
         case "records_read" -> stats.recordsRead += count;
-        case "rejected" -> stats.rejectedByReason.merge(key.get(1), count, Long::sum);
+        case "rejected" -> {
+          stats.rejectedByReason.merge(key.get(1), count, Long::sum);
+          stats.rejectedByStage.computeIfAbsent(key.get(2), stage -> new TreeMap<>())
+              .merge(key.get(1), count, Long::sum);
+        }
+        case "length" -> stats.lengths
+            .computeIfAbsent(key.get(1), split -> new TreeMap<>())
+            .computeIfAbsent(key.get(2), measure -> new TreeMap<>())
+            .merge(Double.parseDouble(key.get(3)), count, Long::sum);
+        case "weight" -> stats.weightBins.merge(Double.parseDouble(key.get(1)), count, Long::sum);
         case "split" -> stats.splits.merge(key.get(1), count, Long::sum);
         case "stratum" -> stats.strata
             .computeIfAbsent(key.get(1), stratum -> zeroes(splitNames))
@@ -153,6 +168,11 @@ public final class RunStats {
     }
     ObjectNode reasons = stats.putObject("rejected_by_reason");
     rejectedByReason.forEach(reasons::put);
+    ObjectNode stages = stats.putObject("rejected_by_stage");
+    rejectedByStage.forEach((stage, counts) -> {
+      ObjectNode perReason = stages.putObject(stage);
+      counts.forEach(perReason::put);
+    });
     ObjectNode splitCounts = stats.putObject("splits");
     splits.forEach(splitCounts::put);
     ObjectNode strataCounts = stats.putObject("strata");
@@ -169,8 +189,27 @@ public final class RunStats {
       entry.put("bytes", written.bytes());
       entry.put("invalid", counts.getOrDefault("invalid", 0L));
     });
-    if (!weights.isEmpty()) {
-      stats.set("weights", weights);
+    ObjectNode lengthBins = stats.putObject("lengths");
+    lengths.forEach((split, measures) -> {
+      ObjectNode perSplit = lengthBins.putObject(split);
+      measures.forEach((measure, bins) -> {
+        ArrayNode list = perSplit.putArray(measure);
+        bins.forEach((bin, examples) -> list.addObject()
+            .put("min", Histogram.firstWhole(bin))
+            .put("max", Histogram.lastWhole(bin))
+            .put("examples", examples));
+      });
+    });
+    if (!weights.isEmpty() || !weightBins.isEmpty()) {
+      ObjectNode weightStats = weights.deepCopy();
+      if (!weightBins.isEmpty()) {
+        ArrayNode list = weightStats.putArray("histogram");
+        weightBins.forEach((bin, examples) -> list.addObject()
+            .put("from", bin)
+            .put("to", Histogram.binEnd(bin))
+            .put("examples", examples));
+      }
+      stats.set("weights", weightStats);
     }
     ArrayNode errorList = stats.putArray("errors");
     errors.forEach(errorList::add);

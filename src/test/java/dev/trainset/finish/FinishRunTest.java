@@ -1,6 +1,7 @@
 package dev.trainset.finish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ class FinishRunTest {
             "_report/axolotl/openai.yaml",
             "_report/llama_factory/dataset_info.json",
             "_report/manifest.json",
+            "_report/report.html",
             "_report/stats.json",
             "_report/validation.json",
             "csv/data_dictionary.md",
@@ -120,6 +122,7 @@ class FinishRunTest {
             "_report/axolotl/openai.yaml",
             "_report/llama_factory/dataset_info.json",
             "_report/manifest.json",
+            "_report/report.html",
             "_report/stats.json",
             "_report/validation.json",
             "openai/metadata.json",
@@ -157,6 +160,17 @@ class FinishRunTest {
       }
     }
     throw new AssertionError(path + " is not in the manifest");
+  }
+
+  @Test
+  void aStagingWithOnlyATallyStagesNoRecord() throws IOException {
+    OutputFolder folder = OutputFolder.of(work.resolve("window=2026-01-01T00-00-00Z").toString(),
+        "run4");
+    Path staging = Path.of(folder.staging());
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "jsonl"));
+    assertTrue(FinishRun.stagesNoRecord(folder));
+    write(staging.resolve("_rejected/rejected-00000-of-00001.jsonl"), "{}\n");
+    assertFalse(FinishRun.stagesNoRecord(folder));
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -22,8 +22,8 @@ class RunStatsTest {
         "{\"key\": [\"documents_segmented\"], \"count\": 2}",
         "{\"key\": [\"examples_cut\"], \"count\": 5}",
         "{\"key\": [\"split\", \"train\"], \"count\": 4}",
-        "{\"key\": [\"rejected\", \"segment_incomplete\"], \"count\": 1}",
-        "{\"key\": [\"rejected\", \"no_segments\"], \"count\": 1}",
+        "{\"key\": [\"rejected\", \"segment_incomplete\", \"segment\"], \"count\": 1}",
+        "{\"key\": [\"rejected\", \"no_segments\", \"segment\"], \"count\": 1}",
         "{\"weights\": {\"min\": 0.5, \"p25\": 0.5, \"p50\": 1.0, \"p75\": 1.5, \"max\": 1.5}}",
         "{\"weights\": {\"mean\": 1.0}}");
 
@@ -45,7 +45,7 @@ class RunStatsTest {
   void withoutSegmentationOrExamplesThoseSectionsAreAbsent() throws Exception {
     JsonNode stats = json(RunStats.fromTally(
         List.of("{\"key\": [\"records_read\"], \"count\": 1}",
-            "{\"key\": [\"rejected\", \"parse_error\"], \"count\": 1}"),
+            "{\"key\": [\"rejected\", \"parse_error\", \"read\"], \"count\": 1}"),
         List.of("train"), List.of()));
 
     assertFalse(stats.has("documents_segmented"));

@@ -17,7 +17,7 @@ class SplitChecksTest {
       "{\"key\":[\"stratum\",\"a\",\"test\"],\"count\":1}",
       "{\"key\":[\"stratum\",\"b\",\"train\"],\"count\":1}",
       "{\"key\":[\"stratum\",\"b\",\"test\"],\"count\":1}",
-      "{\"key\":[\"rejected\",\"duplicate\"],\"count\":1}",
+      "{\"key\":[\"rejected\",\"duplicate\",\"quality\"],\"count\":1}",
       "{\"leakage\":\"content\",\"keys\":1,\"examples\":2,\"sample_ids\":[\"x1\",\"x2\"]}");
 
   @Test
