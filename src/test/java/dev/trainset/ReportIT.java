@@ -45,7 +45,11 @@ class ReportIT {
     Path control = work.resolve("control.html");
     Files.writeString(control, "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\">"
         + "<script>console.error('control')</script></body></html>");
-    try (HeadlessChromium chromium = HeadlessChromium.start(work.resolve("profile"))) {
+    // The browser's profile under target/, not in the test's temporary folder: JUnit fails the
+    // test when it cannot remove a folder a browser process was still writing to.
+    Path profile = Files.createTempDirectory(
+        Files.createDirectories(Path.of("target").toAbsolutePath()), "report-it-chromium-");
+    try (HeadlessChromium chromium = HeadlessChromium.start(profile)) {
       HeadlessChromium.Loaded leaky = chromium.open(control.toUri().toString());
       assertTrue(leaky.requests().contains("http://127.0.0.1:9/x.png"), leaky.toString());
       assertTrue(leaky.errors().stream().anyMatch(e -> e.contains("control")), leaky.toString());

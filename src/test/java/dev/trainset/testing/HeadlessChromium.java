@@ -23,7 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -228,14 +230,25 @@ public final class HeadlessChromium implements AutoCloseable {
     } catch (Exception e) {
       // The browser is stopped below either way.
     }
+    // Chromium's helper processes (zygote, renderer, GPU) may outlive the main one for a moment
+    // and still write into the profile: wait for every one, so the profile can be removed.
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process.toHandle());
     process.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      for (ProcessHandle handle : all) {
+        try {
+          handle.onExit().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          handle.destroyForcibly();
+          handle.onExit().get(10, TimeUnit.SECONDS);
+        }
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      all.forEach(ProcessHandle::destroyForcibly);
       Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      all.forEach(ProcessHandle::destroyForcibly);
     }
   }
 }
