@@ -38,8 +38,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * the summary read from stats.json, then runs {@code output.on_complete}.
  */
 final class RunCommand {
-  private static final long PROGRESS_MILLIS = 5_000;
-
   /** Where a streaming run on Flink keeps its checkpoints, in the output folder. */
   static final String CHECKPOINTS = "_checkpoints";
 
@@ -58,6 +56,7 @@ final class RunCommand {
     }
     TrainsetOptions options;
     PipelineSpec spec;
+    long inputBytes;
     try {
       PipelineOptionsFactory.register(TrainsetOptions.class);
       options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
@@ -73,7 +72,7 @@ final class RunCommand {
           Plugins.INSTANCE);
       spec = withAbsoluteInputs(spec);
       Launching.check(options, spec);
-      checkInputsExist(spec.input().globs());
+      inputBytes = checkInputsExist(spec.input().globs());
       checkOutputWritable(spec.output().dir());
     } catch (ConfigException e) {
       err.println("trainset: configuration error: " + e.getMessage());
@@ -83,11 +82,11 @@ final class RunCommand {
       err.println("trainset: configuration error: command line: " + e.getMessage());
       return Trainset.CONFIG_ERROR;
     }
-    return execute(options, spec, out, err);
+    return execute(options, spec, inputBytes, out, err);
   }
 
-  private static int execute(
-      TrainsetOptions options, PipelineSpec spec, PrintStream out, PrintStream err) {
+  private static int execute(TrainsetOptions options, PipelineSpec spec, long inputBytes,
+      PrintStream out, PrintStream err) {
     long start = System.currentTimeMillis();
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
         + UUID.randomUUID().toString().substring(0, 8);
@@ -99,9 +98,10 @@ final class RunCommand {
       Pipeline pipeline = Pipeline.create(options);
       TrainsetPipeline.build(pipeline, spec, folder, runner, start);
       LocalProgress.reset();
-      // A progress line for a person at a terminal; logs and CI get only the summary.
-      Thread progress = !detached && err == System.err && stderrIsTerminal()
-          ? progressLine(options, err) : null;
+      // A redrawn line on a terminal, a plain line every 30 s in a log; none for a caller that
+      // gave its own stream (tests, an embedding program).
+      ProgressLine progress = !detached && err == System.err
+          ? progressLine(options, spec, inputBytes, err, stderrIsTerminal()) : null;
       PipelineResult.State state;
       try {
         PipelineResult result = pipeline.run();
@@ -118,8 +118,7 @@ final class RunCommand {
         state = result.waitUntilFinish();
       } finally {
         if (progress != null) {
-          progress.interrupt();
-          progress.join();
+          progress.close();
         }
       }
       if (state != PipelineResult.State.DONE) {
@@ -150,16 +149,22 @@ final class RunCommand {
   }
 
   /**
-   * On a Flink cluster the counts come from its REST API (the workers count in their own JVMs);
-   * elsewhere the workers share this JVM and count in {@link LocalProgress}.
+   * On a Flink cluster the progress comes from its REST API (the workers count in their own
+   * JVMs); elsewhere the workers share this JVM and count in {@link LocalProgress}: input bytes
+   * read of {@code inputBytes}, or records of a bounded Kafka slice.
    */
-  private static Thread progressLine(TrainsetOptions options, PrintStream err) {
+  private static ProgressLine progressLine(TrainsetOptions options, PipelineSpec spec,
+      long inputBytes, PrintStream err, boolean terminal) {
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     if (options.getRunner() == FlinkRunner.class && !Launching.embedded(options)) {
-      return ProgressLine.report(err, PROGRESS_MILLIS,
+      return ProgressLine.cluster(err, terminal,
           FlinkRestProgress.of(master, options.getJobName()));
     }
-    return ProgressLine.report(err, PROGRESS_MILLIS);
+    PipelineSpec.Kafka kafka = spec.input().kafka();
+    if (kafka != null) {
+      return ProgressLine.records(err, terminal, kafka.unbounded() ? 0 : kafka.maxRecords());
+    }
+    return ProgressLine.local(err, terminal, inputBytes);
   }
 
   /**
@@ -206,18 +211,25 @@ final class RunCommand {
         spec.fields(), spec.segment(), spec.quality(), spec.weights(), spec.split(), spec.output());
   }
 
-  private static void checkInputsExist(List<String> globs) {
+  /** Refuses a glob that matches no file; gives the bytes the matched files hold. */
+  private static long checkInputsExist(List<String> globs) {
+    long bytes = 0;
     for (String glob : globs) {
       try {
         MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
         if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
           throw new ConfigException("input.paths", "'" + glob + "' matches no file");
         }
+        for (MatchResult.Metadata file : match.metadata()) {
+          bytes += Math.max(0, file.sizeBytes());
+        }
       } catch (IOException e) {
         throw new ConfigException("input.paths", "cannot list '" + glob + "': " + e.getMessage());
       }
     }
+    return bytes;
   }
+
 
   /**
    * On a local disk, writes and deletes a small file in the output directory (creating it), so

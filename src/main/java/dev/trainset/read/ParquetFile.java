@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 import dev.trainset.model.Json;
+import dev.trainset.model.LocalProgress;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -73,6 +74,9 @@ final class ParquetFile {
         }
         emit.record(fields, String.valueOf(row), "row " + row, null);
       }
+      // A Parquet file is read by columns and pages, not from start to end: it counts as read,
+      // for the progress line, once all its rows are.
+      LocalProgress.bytesRead(file.getMetadata().sizeBytes());
     } catch (IOException e) {
       // Closing failed after every row was read: nothing is lost.
     }

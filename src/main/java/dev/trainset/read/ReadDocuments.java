@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
@@ -162,7 +163,10 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
       }
       InputStream in;
       try {
-        in = Channels.newInputStream(file.open());
+        // As FileIO.ReadableFile#open does, with the file's own bytes counted for the progress
+        // line before they are decompressed (the launcher knows the files' sizes, not their text).
+        in = Channels.newInputStream(file.getCompression().readDecompressed(
+            new CountedChannel(FileSystems.open(file.getMetadata().resourceId()))));
       } catch (IOException | RuntimeException e) {
         // Gone or not ours to read since it was matched, or a corrupt archive's header: one
         // rejection for the file.
