@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.model.Json;
-import java.io.File;
+import dev.trainset.testing.OutsideReaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class DatasetsReaderIT {
   @BeforeAll
   void runAndRead() throws Exception {
     boolean installed = Files.isExecutable(PYTHON)
-        && exitsZero(PYTHON.toString(), "-c", "import datasets, pyarrow, yaml");
+        && OutsideReaders.exitsZero(PYTHON.toString(), "-c", "import datasets, pyarrow, yaml");
     if (!installed) {
       System.out.println("DatasetsReaderIT: skipped: HuggingFace datasets not installed in "
           + PYTHON.getParent().getParent() + " (.ci/run installs it from the local package index)");
@@ -58,7 +58,8 @@ class DatasetsReaderIT {
     assertEquals(0, run.exit(), run.err());
     assertEquals("trainset: every-format: read 10, exported 8 (train 6, test 2), rejected 2"
         + " (bad_field 1, missing_field 1)", run.out().substring(0, run.out().indexOf(" in ")));
-    read = reader(PYTHON.toString(), "runners/check/read-with-datasets.py", out.toString());
+    read = OutsideReaders.json(Duration.ofMinutes(3), PYTHON.toString(),
+        "runners/check/read-with-datasets.py", out.toString());
   }
 
   @Test
@@ -219,25 +220,5 @@ class DatasetsReaderIT {
       return Json.MAPPER.readTree(file.toFile()).get(0);
     }
     return Json.MAPPER.readTree(Files.readAllLines(file).get(0));
-  }
-
-  private static boolean exitsZero(String... command) throws InterruptedException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static JsonNode reader(String... command) throws Exception {
-    File stdout = File.createTempFile("datasets-out", ".json");
-    File stderr = File.createTempFile("datasets-err", ".txt");
-    Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
-        .redirectOutput(stdout).redirectError(stderr).start();
-    assertEquals(true, process.waitFor(3, TimeUnit.MINUTES), "reader timed out: " + List.of(command));
-    assertEquals(0, process.exitValue(), Files.readString(stderr.toPath()));
-    return Json.MAPPER.readTree(stdout);
   }
 }

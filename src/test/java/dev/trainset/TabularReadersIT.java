@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.model.Json;
-import java.io.File;
-import java.io.IOException;
+import dev.trainset.testing.OutsideReaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,7 +45,8 @@ class TabularReadersIT {
   void duckdbReadsParquetWithPartitionsTheHuggingfaceFolderAndJsonLines() throws Exception {
     skipUnless(Files.isDirectory(CHECK.resolve("node_modules/@duckdb/node-api")),
         "DuckDB reader not installed (npm install --prefix runners/check)");
-    JsonNode read = reader("node", CHECK.resolve("read-with-duckdb.mjs").toString(),
+    JsonNode read = OutsideReaders.json(Duration.ofMinutes(2), "node",
+        CHECK.resolve("read-with-duckdb.mjs").toString(),
         out.toString(), "lang");
     assertEquals(Json.MAPPER.readTree("""
         [{"id":"r1","split":"test","partition":"en","weight":1,"instruction":"Say hi, politely.",
@@ -100,9 +99,10 @@ class TabularReadersIT {
   @Test
   void pandasReadsCsvAndJsonLines() throws Exception {
     String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    skipUnless(exitsZero(python, "-c", "import pandas"),
+    skipUnless(OutsideReaders.exitsZero(python, "-c", "import pandas"),
         "pandas not installed (apt-get install python3-pandas)");
-    JsonNode read = reader(python, CHECK.resolve("read-with-pandas.py").toString(), out.toString());
+    JsonNode read = OutsideReaders.json(Duration.ofMinutes(2), python,
+        CHECK.resolve("read-with-pandas.py").toString(), out.toString());
     JsonNode columns = Json.MAPPER.readTree("[\"id\",\"split\",\"weight\",\"system\",\"instruction\","
         + "\"input\",\"output\",\"metadata.lang\",\"metadata.info\"]");
     assertEquals(columns, read.get("combined_columns"));
@@ -142,25 +142,5 @@ class TabularReadersIT {
       System.out.println("TabularReadersIT: skipped: " + reason);
     }
     assumeTrue(available, reason);
-  }
-
-  private static boolean exitsZero(String... command) throws InterruptedException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static JsonNode reader(String... command) throws Exception {
-    File stdout = File.createTempFile("reader-out", ".json");
-    File stderr = File.createTempFile("reader-err", ".txt");
-    Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
-        .redirectOutput(stdout).redirectError(stderr).start();
-    assertEquals(true, process.waitFor(2, TimeUnit.MINUTES), "reader timed out: " + List.of(command));
-    assertEquals(0, process.exitValue(), Files.readString(stderr.toPath()));
-    return Json.MAPPER.readTree(stdout);
   }
 }
