@@ -3,6 +3,8 @@ package dev.trainset.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.knuddels.jtokkit.api.Encoding;
+import dev.trainset.model.CountEach;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
 import dev.trainset.model.Reason;
@@ -10,7 +12,6 @@ import dev.trainset.model.Rejected;
 import dev.trainset.model.Tokenizer;
 import dev.trainset.quality.FilterQuality;
 import dev.trainset.write.JsonLines;
-import com.knuddels.jtokkit.api.Encoding;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class RunTally
     PCollection<String> counts =
         keys.apply("AllKeys", Flatten.pCollections())
             .setCoder(ListCoder.of(StringUtf8Coder.of()))
-            .apply("Count", Count.perElement())
+            .apply("Count", CountEach.perElement())
             .apply("CountLines", MapElements.into(TypeDescriptors.strings()).via(RunTally::countLine));
     PCollection<String> errors =
         rejected

@@ -1,5 +1,6 @@
 package dev.trainset.write;
 
+import dev.trainset.model.CountEach;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Windows;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Keys;
@@ -156,7 +156,7 @@ public final class OrderedShards<V>
     KvCoder<String, Integer> shardCoder = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
     PCollectionView<Map<String, Long>> destinationSizes = records
         .apply("Destinations", Keys.create())
-        .apply("CountDestinations", Count.perElement())
+        .apply("CountDestinations", CountEach.perElement())
         .apply("DestinationSizes", View.asMap());
     PCollection<KV<KV<String, Integer>, KV<String, V>>> sharded = records
         .apply("Shard", ParDo.of(new ShardFn<V>(destinationSizes, shardRecords))
@@ -164,7 +164,7 @@ public final class OrderedShards<V>
         .setCoder(KvCoder.of(shardCoder, KvCoder.of(StringUtf8Coder.of(), recordCoder)));
     PCollectionView<Map<KV<String, Integer>, Long>> shardSizes = sharded
         .apply("Shards", Keys.create())
-        .apply("CountShards", Count.perElement())
+        .apply("CountShards", CountEach.perElement())
         .apply("ShardSizes", View.asMap());
     return sharded
         .apply("GroupShards", GroupByKey.create())

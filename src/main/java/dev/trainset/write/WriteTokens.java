@@ -3,6 +3,7 @@ package dev.trainset.write;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.formats.BatchOrder;
 import dev.trainset.formats.TokensFormat;
+import dev.trainset.model.CountEach;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
 import java.io.BufferedWriter;
@@ -18,7 +19,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -91,7 +91,7 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
         .apply("Files", Values.create());
     PCollection<KV<String, String>> written = content
         .apply("Destinations", Keys.create())
-        .apply("CountDestinations", Count.perElement())
+        .apply("CountDestinations", CountEach.perElement())
         .apply("Selected", ParDo.of(new SelectedFn(format, start, end)))
         .setCoder(pairs);
     return PCollectionTuple.of(WriteFormats.WRITTEN, written)
