@@ -23,7 +23,7 @@
 # rejected counts the generator expects. It exits 1 if any check failed.
 #
 # Usage: runners/bench.sh [--build] [--skewed] [--only=KINDS] [--formats=LIST] [--duckdb=SCRIPT]
-#                         [--timeout=SECONDS] [N] [REPEATS]
+#                         [--timeout=SECONDS] [--no-cds] [N] [REPEATS]
 #   N        records to generate [100000]        REPEATS  runs of each kind [3]
 #   --build  run `mvn -B -q -DskipTests package` first (also done when the jar or classes are missing)
 #   --skewed one category holds 90% of the records: runners/bench.yaml stratifies by category, so
@@ -35,6 +35,8 @@
 #            [$DUCKDB_SCRIPT, else runners/check/duckdb-pipeline.cjs]
 #   --timeout  stop a run after SECONDS [1800]; a kind that timed out is not run again and is
 #            reported as "> SECONDS"
+#   --no-cds the trainset runs without the class-data archive `mvn package` makes
+#            (target/trainset.jsa); by default they start from it, as README's command does
 # Environment: SEED [42], JAVA [java], JAVA_OPTS (extra JVM flags for every run), NODE [node],
 # DUCKDB_SCRIPT, TMPDIR.
 # The peer's job, measured alternately with trainset's (the ratio is printed under the table):
@@ -56,6 +58,7 @@ ONLY=baseline,flink,direct
 TIMEOUT=1800
 FORMATS=
 DUCKDB=${DUCKDB_SCRIPT:-runners/check/duckdb-pipeline.cjs}
+CDS=1
 positional=()
 for arg in "$@"; do
   case "$arg" in
@@ -65,6 +68,7 @@ for arg in "$@"; do
     --timeout=*) TIMEOUT=${arg#--timeout=} ;;
     --formats=*) FORMATS=${arg#--formats=} ;;
     --duckdb=*) DUCKDB=${arg#--duckdb=} ;;
+    --no-cds) CDS=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     *) positional+=("$arg") ;;
@@ -108,6 +112,13 @@ if ((BUILD)) || [[ ! -f $JAR || ! -f target/test-classes/dev/trainset/bench/Jack
   mvn -B -q -DskipTests package >&2
 fi
 
+# trainset's runs start from the class-data archive of this jar when the build made one.
+TRAINSET=("$JAVA" "${JOPTS[@]}")
+if ((CDS)) && [[ -f target/trainset.jsa && target/trainset.jsa -nt $JAR ]]; then
+  TRAINSET+=(-XX:SharedArchiveFile=target/trainset.jsa)
+fi
+TRAINSET+=(-jar "$JAR")
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/trainset-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
@@ -129,12 +140,12 @@ EXPECT_BASELINE=$((N - $(expect malformed) - $(expect missing_output) - $(expect
 command_for() { # kind out -> the command in CMD
   case "$1" in
     baseline) CMD=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.trainset.bench.JacksonBaseline "$CORPUS" "$2/chat.jsonl") ;;
-    flink) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}") ;;
-    direct) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --runner=DirectRunner) ;;
-    near) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --set=quality.dedup=near) ;;
+    flink) CMD=("${TRAINSET[@]}" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}") ;;
+    direct) CMD=("${TRAINSET[@]}" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --runner=DirectRunner) ;;
+    near) CMD=("${TRAINSET[@]}" --pipeline=runners/bench.yaml --input="$CORPUS" --outputDir="$2" "${FORMAT_ARGS[@]}" --set=quality.dedup=near) ;;
     # NODE_PATH: the script finds @duckdb/node-api in runners/check wherever the script lives.
     duckdb) CMD=(env NODE_PATH="$ROOT/runners/check/node_modules" "$NODE" "$DUCKDB" "$CORPUS" "$2") ;;
-    quickstart) CMD=("$JAVA" "${JOPTS[@]}" -jar "$JAR" --pipeline=pipelines/quickstart.yaml --outputDir="$2") ;;
+    quickstart) CMD=("${TRAINSET[@]}" --pipeline=pipelines/quickstart.yaml --outputDir="$2") ;;
   esac
 }
 
@@ -304,7 +315,9 @@ if [[ -n $DUCK_WALL && -n $EXACT_WALL ]]; then
 fi
 QUICK_WALL=$(median <<< "${WALLS[quickstart]:-}")
 if [[ -n $QUICK_WALL ]]; then
-  echo "Quickstart: median wall $QUICK_WALL s, start-up included (the goal: 3 s)."
+  archive="without the class-data archive"
+  [[ " ${TRAINSET[*]} " == *" -XX:SharedArchiveFile="* ]] && archive="from the class-data archive"
+  echo "Quickstart: median wall $QUICK_WALL s, start-up included, $archive (the goal: 3 s)."
 fi
 echo
 echo "Wall, peak RSS and CPU (user + system): \`/usr/bin/time -f '%e %M %U %S'\` around the whole process (start-up included);"
