@@ -4,6 +4,7 @@ import dev.trainset.model.LocalProgress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -36,8 +37,18 @@ public final class ProgressLine implements AutoCloseable {
   private static final long LOCAL_POLL_MILLIS = 500;
   private static final long CLUSTER_POLL_MILLIS = 2_000;
 
-  /** One reading of a run's progress: how far of how much, and the counts to show beside it. */
-  public record Reading(long done, String counts) {}
+  /** {@link Reading#done()} when a reading does not know how far the run is. */
+  static final long UNCHANGED = -1;
+
+  /**
+   * One reading of a run's progress: how far ({@link #UNCHANGED}: as before), of how much (0: as
+   * the line was started with, or as the last reading said), and the counts to show beside it.
+   */
+  public record Reading(long done, long total, String counts) {
+    Reading(long done, String counts) {
+      this(done, 0, counts);
+    }
+  }
 
   private final ProgressBar bar;
   private final Thread poller;
@@ -49,7 +60,10 @@ public final class ProgressLine implements AutoCloseable {
 
   /** The input-bytes progress of a run on an embedded runner; {@code totalBytes} 0: unknown. */
   public static ProgressLine local(PrintStream err, boolean terminal, long totalBytes) {
-    return start(consumer(err, terminal), terminal, LOCAL_POLL_MILLIS, totalBytes, " MB", 1 << 20,
+    // Under a megabyte the bar counts kilobytes: whole megabytes would read 0/0.
+    boolean small = totalBytes > 0 && totalBytes < 1 << 20;
+    return start(consumer(err, terminal), terminal, LOCAL_POLL_MILLIS, totalBytes,
+        small ? " KB" : " MB", small ? 1 << 10 : 1 << 20,
         elapsed -> new Reading(LocalProgress.bytesReadCount(), counts(LocalProgress.readCount(),
             LocalProgress.exportedCount(), LocalProgress.rejectedCount(), elapsed)));
   }
@@ -63,32 +77,30 @@ public final class ProgressLine implements AutoCloseable {
 
   /** The progress of a job on a Flink cluster: its finished tasks, and the counts it reports. */
   public static ProgressLine cluster(PrintStream err, boolean terminal, FlinkRestProgress job) {
-    long[] tasks = {0};
-    ProgressBarConsumer consumer = consumer(err, terminal);
-    ProgressLine[] line = new ProgressLine[1];
-    line[0] = start(consumer, terminal, CLUSTER_POLL_MILLIS, 0, " tasks", 1, elapsed -> {
-      try {
-        return job.poll().map(snapshot -> {
-          if (snapshot.tasksTotal() > 0 && tasks[0] != snapshot.tasksTotal()) {
-            tasks[0] = snapshot.tasksTotal();
-            line[0].bar.maxHint(snapshot.tasksTotal());
-          }
-          return new Reading(snapshot.tasksFinished(), clusterCounts(snapshot));
-        }).orElse(new Reading(0, "submitting the job to " + job.address()));
-      } catch (IOException e) {
-        return new Reading(line[0].bar.getCurrent(),
-            "no progress from " + job.address() + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Reading(line[0].bar.getCurrent(), line[0].bar.getExtraMessage());
-      }
-    });
-    return line[0];
+    return start(consumer(err, terminal), terminal, CLUSTER_POLL_MILLIS, 0, " tasks", 1,
+        elapsed -> clusterReading(job));
+  }
+
+  /** The job's finished tasks of its tasks; before the job is known, or on an error, only text. */
+  static Reading clusterReading(FlinkRestProgress job) {
+    try {
+      return job.poll()
+          .map(snapshot -> new Reading(snapshot.tasksFinished(), snapshot.tasksTotal(),
+              clusterCounts(snapshot)))
+          .orElse(new Reading(UNCHANGED, 0, "submitting the job to " + job.address()));
+    } catch (IOException e) {
+      return new Reading(UNCHANGED, 0, "no progress from " + job.address() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Reading(UNCHANGED, 0, "stopped asking " + job.address());
+    }
   }
 
   private static ProgressBarConsumer consumer(PrintStream err, boolean terminal) {
-    return terminal ? new ConsoleProgressBarConsumer(err)
-        : new DelegatingProgressBarConsumer(err::println, LOG_WIDTH);
+    if (terminal) {
+      return new ConsoleProgressBarConsumer(err);
+    }
+    return new DelegatingProgressBarConsumer(new OncePerLine(err), LOG_WIDTH);
   }
 
   private static ProgressLine start(ProgressBarConsumer consumer, boolean terminal,
@@ -105,7 +117,7 @@ public final class ProgressLine implements AutoCloseable {
     Thread poller = new Thread(() -> {
       try {
         while (!Thread.currentThread().isInterrupted()) {
-          update(bar, reading.apply(System.currentTimeMillis() - start), total);
+          update(bar, reading.apply(System.currentTimeMillis() - start));
           Thread.sleep(pollMillis);
         }
       } catch (InterruptedException done) {
@@ -118,8 +130,14 @@ public final class ProgressLine implements AutoCloseable {
     return line;
   }
 
-  private static void update(ProgressBar bar, Reading reading, long total) {
-    bar.stepTo(total > 0 ? Math.min(reading.done(), total) : reading.done());
+  private static void update(ProgressBar bar, Reading reading) {
+    if (reading.total() > 0 && reading.total() != bar.getMax()) {
+      bar.maxHint(reading.total());
+    }
+    if (reading.done() != UNCHANGED) {
+      long max = bar.getMax();
+      bar.stepTo(max > 0 ? Math.min(reading.done(), max) : reading.done());
+    }
     bar.setExtraMessage(reading.counts());
   }
 
@@ -149,5 +167,23 @@ public final class ProgressLine implements AutoCloseable {
 
   private static String known(long count) {
     return count < 0 ? "?" : Long.toString(count);
+  }
+
+  /** Prints a log's lines, a line equal to the one before it once: closing draws the bar again. */
+  private static final class OncePerLine implements Consumer<String> {
+    private final PrintStream err;
+    private String last = "";
+
+    OncePerLine(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void accept(String line) {
+      if (!line.equals(last)) {
+        err.println(line);
+        last = line;
+      }
+    }
   }
 }

@@ -73,4 +73,38 @@ class ProgressLineTest {
         + " read 1 \\(\\d+/s\\),"
         + " exported 0, rejected 0"), last);
   }
+
+  @Test
+  void underAMegabyteTheBarCountsKilobytesOncePerLine() throws Exception {
+    LocalProgress.reset();
+    LocalProgress.bytesRead(300 << 10);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ProgressLine line = ProgressLine.local(log, false, 600 << 10);
+    Thread.sleep(1_500);
+    line.close();
+    LocalProgress.reset();
+
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.matches("trainset  50% \\[=+>? *\\] 300/600 KB .*"), last);
+    assertEquals(lines.size(), lines.stream().distinct().count(), "a line printed twice: " + lines);
+  }
+
+  @Test
+  void aClusterThatDoesNotAnswerIsSaidOnTheLineFromTheFirstPoll() throws Exception {
+    FlinkRestProgress nobody = FlinkRestProgress.of("127.0.0.1:1", "n");
+    ProgressLine.Reading reading = ProgressLine.clusterReading(nobody);
+    assertEquals(ProgressLine.UNCHANGED, reading.done());
+    assertTrue(reading.counts().startsWith("no progress from http://127.0.0.1:1"), reading.counts());
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ProgressLine line = ProgressLine.cluster(log, false, nobody);
+    Thread.sleep(1_000);
+    line.close();
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.contains(" tasks ") && last.contains("no progress from http://127.0.0.1:1"), last);
+  }
 }
