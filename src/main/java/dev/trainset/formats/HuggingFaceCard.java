@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.trainset.model.ChannelInputFile;
 import dev.trainset.model.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +18,6 @@ import org.apache.avro.Schema;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * The files that make {@code <dir>/huggingface/} a dataset the Hub and {@code
@@ -176,31 +173,9 @@ public final class HuggingFaceCard {
   /** The rows of a Parquet file, from its footer, on any Beam filesystem. */
   public static long rowCount(ResourceId file) throws IOException {
     try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file);
-        ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(channel))) {
+        ParquetFileReader reader =
+            ParquetFileReader.open(new ChannelInputFile(channel, file.toString()))) {
       return reader.getRecordCount();
-    }
-  }
-
-  /** A Parquet input file over a seekable Beam channel. */
-  private record ChannelInputFile(SeekableByteChannel channel) implements InputFile {
-    @Override
-    public long getLength() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public SeekableInputStream newStream() {
-      return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
-        @Override
-        public long getPos() throws IOException {
-          return channel.position();
-        }
-
-        @Override
-        public void seek(long position) throws IOException {
-          channel.position(position);
-        }
-      };
     }
   }
 }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FilterInputStream;
+import dev.trainset.model.ChannelInputFile;
+import dev.trainset.model.Json;
+import dev.trainset.model.LocalProgress;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,8 +24,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
-import dev.trainset.model.Json;
-import dev.trainset.model.LocalProgress;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -36,9 +34,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -241,47 +237,6 @@ final class ParquetFile {
           .toString());
     } catch (CharacterCodingException e) {
       return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
-    }
-  }
-
-  /** A Beam file's channel as Parquet's random-access input; it names the file in messages. */
-  private static final class ChannelInputFile implements InputFile {
-    private final SeekableByteChannel channel;
-    private final String path;
-
-    ChannelInputFile(SeekableByteChannel channel, String path) {
-      this.channel = channel;
-      this.path = path;
-    }
-
-    @Override
-    public long getLength() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public SeekableInputStream newStream() {
-      // The channel is closed by whoever opened it, not by each stream Parquet opens on it.
-      InputStream unclosed = new FilterInputStream(Channels.newInputStream(channel)) {
-        @Override
-        public void close() {}
-      };
-      return new DelegatingSeekableInputStream(unclosed) {
-        @Override
-        public long getPos() throws IOException {
-          return channel.position();
-        }
-
-        @Override
-        public void seek(long position) throws IOException {
-          channel.position(position);
-        }
-      };
-    }
-
-    @Override
-    public String toString() {
-      return path;
     }
   }
 }

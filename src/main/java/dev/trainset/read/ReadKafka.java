@@ -4,6 +4,7 @@ import dev.trainset.config.KafkaStart;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.KafkaClients;
 import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
@@ -22,16 +23,13 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -72,7 +70,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
         .withBootstrapServers(kafka.bootstrapServers())
         .withTopics(kafka.topics())
         .withConsumerConfigUpdates(consumer)
-        .withConsumerFactoryFn(new ConsumerWithProperties(kafka.properties()))
+        .withConsumerFactoryFn(KafkaClients.consumers(kafka.properties()))
         .commitOffsetsInFinalize();
     if (!kafka.unbounded()) {
       return parse(begin.apply("Kafka", read
@@ -108,28 +106,6 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
    */
   static String offsetReset(KafkaStart start) {
     return start == KafkaStart.LATEST ? "latest" : "earliest";
-  }
-
-  /** Makes the consumers KafkaIO asks for, with the pass-through properties added. */
-  static final class ConsumerWithProperties
-      implements SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> {
-    private final Map<String, String> properties;
-
-    ConsumerWithProperties(Map<String, String> properties) {
-      this.properties = new HashMap<>(properties);
-    }
-
-    @Override
-    public Consumer<byte[], byte[]> apply(Map<String, Object> config) {
-      Map<String, Object> all = new HashMap<>(config);
-      all.putAll(properties);
-      return new KafkaConsumer<>(all);
-    }
-
-    @Override
-    public String toString() {
-      return "ConsumerWithProperties" + properties.keySet();
-    }
   }
 
   /** Turns one Kafka record into a document or a rejection, stamped with the record's time. */

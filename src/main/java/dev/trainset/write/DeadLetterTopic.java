@@ -1,21 +1,18 @@
 package dev.trainset.write;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.KafkaClients;
 import dev.trainset.model.Rejected;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -55,28 +52,6 @@ public final class DeadLetterTopic extends PTransform<PCollection<Rejected>, PDo
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(StringSerializer.class)
             .withProducerConfigUpdates(Map.of(ProducerConfig.ACKS_CONFIG, "all"))
-            .withProducerFactoryFn(new ProducerWithProperties(kafka.properties())));
-  }
-
-  /** Makes the producer KafkaIO asks for, with the pass-through properties added. */
-  static final class ProducerWithProperties
-      implements SerializableFunction<Map<String, Object>, Producer<String, String>> {
-    private final Map<String, String> properties;
-
-    ProducerWithProperties(Map<String, String> properties) {
-      this.properties = new HashMap<>(properties);
-    }
-
-    @Override
-    public Producer<String, String> apply(Map<String, Object> config) {
-      Map<String, Object> all = new HashMap<>(config);
-      all.putAll(properties);
-      return new KafkaProducer<>(all);
-    }
-
-    @Override
-    public String toString() {
-      return "ProducerWithProperties" + properties.keySet();
-    }
+            .withProducerFactoryFn(KafkaClients.producers(kafka.properties())));
   }
 }
