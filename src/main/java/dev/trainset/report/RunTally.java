@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import dev.trainset.model.CountEach;
+import dev.trainset.model.ExactMean;
 import dev.trainset.model.Example;
 import dev.trainset.model.Json;
 import dev.trainset.model.Reason;
@@ -25,7 +26,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Mean;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -109,7 +109,7 @@ public final class RunTally
                       .<Double>create(QUARTILE_NAMES.size())).withoutDefaults())
               .apply("QuartileLines", ParDo.of(new QuartileLinesFn())))
           .and(weights
-              .apply("MeanWeight", Mean.<Double>globally().withoutDefaults())
+              .apply("MeanWeight", Combine.globally(ExactMean.of()).withoutDefaults())
               .apply("MeanLines", ParDo.of(new MeanLinesFn())));
     }
     return lines

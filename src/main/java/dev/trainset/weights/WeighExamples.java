@@ -2,12 +2,12 @@ package dev.trainset.weights;
 
 import dev.trainset.config.Normalization;
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.ExactMean;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Mean;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -63,7 +63,7 @@ public final class WeighExamples extends PTransform<PCollection<Example>, PColle
     PCollectionView<Double> mean =
         clipped
             .apply("Weight", MapElements.into(TypeDescriptors.doubles()).via(Example::weight))
-            .apply("MeanWeight", Combine.globally(Mean.<Double>of()).asSingletonView());
+            .apply("MeanWeight", Combine.globally(ExactMean.of()).asSingletonView());
     return clipped
         .apply("Normalize", ParDo.of(new NormalizeFn(mean)).withSideInputs(mean))
         .setCoder(ExampleCoder.of());
