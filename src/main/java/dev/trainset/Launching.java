@@ -64,9 +64,6 @@ final class Launching {
         flink.setSavepointPath(latest);
       }
     }
-    if (embedded(options) && flink.getFlinkConfDir() == null) {
-      flink.setFlinkConfDir(embeddedStreamingConfig(flink.getSavepointPath()));
-    }
     if (flink.getStateBackend() == null && flink.getStateBackendFactory() == null) {
       flink.setStateBackend("filesystem");
       flink.setStateBackendStoragePath(
@@ -77,25 +74,45 @@ final class Launching {
   }
 
   /**
-   * A Flink configuration folder for a streaming run on the embedded runner. Every operator of a
-   * streaming job runs at once, and the embedded default of 64 MB of network buffers cannot feed
-   * the trainset graph's channels: records and watermarks stop moving without an error. The
-   * embedded runner also takes a restore path only from its configuration ({@code
-   * --savepointPath} reaches a cluster only), so it goes here too.
+   * The embedded Flink's configuration, unless {@code --flinkConfDir} gives one: a folder holding
+   * <ul>
+   *   <li>the managed memory (its sorts' buffers, off the heap): a fixed {@value
+   *       #EMBEDDED_MANAGED_MEMORY}, where Beam would give it 0.4 of the free heap (2.4 GB of the
+   *       default heap on a 24 GB machine) for the sorts to fill as the input grows; measured in
+   *       runners/README.md, "Memory";
+   *   <li>on a streaming run, network buffers: every operator of a streaming job runs at once,
+   *       and the embedded default of 64 MB cannot feed the trainset graph's channels (records and
+   *       watermarks stop moving without an error); and the restore path, which the embedded
+   *       runner takes only from its configuration ({@code --savepointPath} reaches a cluster
+   *       only).
+   * </ul>
+   * The folder is removed when the JVM exits.
    */
-  private static String embeddedStreamingConfig(String savepointPath) {
-    try {
-      Path folder = Files.createTempDirectory("trainset-flink-conf");
-      StringBuilder config = new StringBuilder()
+  static void embeddedConfiguration(TrainsetOptions options, PipelineSpec spec) {
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (options.getRunner() != FlinkRunner.class || !embedded(options)
+        || flink.getFlinkConfDir() != null) {
+      return;
+    }
+    StringBuilder config = new StringBuilder()
+        .append("taskmanager.memory.managed.size: ").append(EMBEDDED_MANAGED_MEMORY).append('\n');
+    if (spec.streaming()) {
+      config
           .append("taskmanager.memory.network.min: ").append(STREAMING_NETWORK_MEMORY).append('\n')
           .append("taskmanager.memory.network.max: ").append(STREAMING_NETWORK_MEMORY).append('\n');
+      String savepointPath = flink.getSavepointPath();
       if (savepointPath != null && !savepointPath.isEmpty()) {
         config.append("execution.savepoint.path: ").append(savepointPath).append('\n');
       }
-      Files.writeString(folder.resolve("config.yaml"), config);
-      folder.resolve("config.yaml").toFile().deleteOnExit();
+    }
+    try {
+      Path folder = Files.createTempDirectory("trainset-flink-conf");
+      Path file = folder.resolve("config.yaml");
+      Files.writeString(file, config);
+      // Removed in the reverse order: the file, then its folder.
       folder.toFile().deleteOnExit();
-      return folder.toString();
+      file.toFile().deleteOnExit();
+      flink.setFlinkConfDir(folder.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the embedded runner's configuration", e);
     }
@@ -135,6 +152,9 @@ final class Launching {
 
   /** Network buffers of a streaming run on the embedded runner (measured: 64 MB stalls). */
   static final String STREAMING_NETWORK_MEMORY = "256mb";
+
+  /** The embedded Flink's managed memory (see {@link #embeddedConfiguration}). */
+  static final String EMBEDDED_MANAGED_MEMORY = "512mb";
 
   /** Refuses, before any data is read, what a launch of this kind cannot do. */
   static void check(TrainsetOptions options, PipelineSpec spec) {

@@ -94,6 +94,7 @@ final class RunCommand {
     String runner = options.getRunner().getSimpleName();
     boolean detached = Launching.detached(options);
     Launching.streaming(options, spec, folder.directory() + "/" + CHECKPOINTS, err);
+    Launching.embeddedConfiguration(options, spec);
     try {
       Pipeline pipeline = Pipeline.create(options);
       TrainsetPipeline.build(pipeline, spec, folder, runner, start);
