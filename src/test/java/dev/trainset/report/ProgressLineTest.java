@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ProgressLineTest {
@@ -41,14 +42,8 @@ class ProgressLineTest {
     }
     LocalProgress.exported();
     LocalProgress.rejected();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ProgressLine line = ProgressLine.local(log, false, 4 << 20);
-    Thread.sleep(1_500);
-    line.close();
+    List<String> lines = logLines(log -> ProgressLine.local(log, false, 4 << 20), 1_500);
     LocalProgress.reset();
-
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     String last = lines.get(lines.size() - 1);
     // No carriage return or escape in a log: each line stands on its own.
     assertTrue(lines.stream().noneMatch(l -> l.contains("\r") || l.contains("\033")), lines.toString());
@@ -60,14 +55,8 @@ class ProgressLineTest {
   void withoutAKnownSizeItShowsTheCountsAlone() throws Exception {
     LocalProgress.reset();
     LocalProgress.read();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ProgressLine line = ProgressLine.records(log, false, 0);
-    Thread.sleep(1_500);
-    line.close();
+    List<String> lines = logLines(log -> ProgressLine.records(log, false, 0), 1_500);
     LocalProgress.reset();
-
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     String last = lines.get(lines.size() - 1);
     assertTrue(last.matches("trainset  \\? % \\[ *= *\\] 1/\\? records \\(\\d+:\\d\\d:\\d\\d / \\?\\)"
         + " read 1 \\(\\d+/s\\),"
@@ -78,14 +67,8 @@ class ProgressLineTest {
   void underAMegabyteTheBarCountsKilobytesOncePerLine() throws Exception {
     LocalProgress.reset();
     LocalProgress.bytesRead(300 << 10);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ProgressLine line = ProgressLine.local(log, false, 600 << 10);
-    Thread.sleep(1_500);
-    line.close();
+    List<String> lines = logLines(log -> ProgressLine.local(log, false, 600 << 10), 1_500);
     LocalProgress.reset();
-
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     String last = lines.get(lines.size() - 1);
     assertTrue(last.matches("trainset  50% \\[=+>? *\\] 300/600 KB .*"), last);
     assertEquals(lines.size(), lines.stream().distinct().count(), "a line printed twice: " + lines);
@@ -98,13 +81,18 @@ class ProgressLineTest {
     assertEquals(ProgressLine.UNCHANGED, reading.done());
     assertTrue(reading.counts().startsWith("no progress from http://127.0.0.1:1"), reading.counts());
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ProgressLine line = ProgressLine.cluster(log, false, nobody);
-    Thread.sleep(1_000);
-    line.close();
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = logLines(log -> ProgressLine.cluster(log, false, nobody), 1_000);
     String last = lines.get(lines.size() - 1);
     assertTrue(last.contains(" tasks ") && last.contains("no progress from http://127.0.0.1:1"), last);
+  }
+
+  /** What a progress line started on a log writes in {@code millis}, and when it is closed. */
+  private static List<String> logLines(Function<PrintStream, ProgressLine> start, long millis)
+      throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ProgressLine line = start.apply(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    Thread.sleep(millis);
+    line.close();
+    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
   }
 }
