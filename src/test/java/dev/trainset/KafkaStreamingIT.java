@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -75,7 +76,8 @@ class KafkaStreamingIT {
   private static final String K7 =
       "{\"id\":\"k7\",\"instruction\":\"Name a river.\",\"output\":\"The Nile.\"}";
 
-  @TempDir static Path work;
+  /** Kept when the test fails: the job's output, logs and checkpoints tell what happened. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path work;
   private String bootstrap;
   private Path out;
   private Path pipeline;
