@@ -13,9 +13,11 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -134,29 +136,57 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
       }
       String export = Windows.folder(window);
       OutputFolder exportFolder = folder.forWindow(window);
-      if (!export.isEmpty() && exportFolder.hasSuccess() && stagesNoRecord(exportFolder)) {
-        // A job restored from a checkpoint taken before this window finished can finish it again
-        // from the state it holds, but the window's records are not read again and its files
-        // were published by the job before: publishing what is staged (at most a tally) would
-        // empty the export. It stays as it is; a window read again stages its files anew.
-        exportFolder.discard();
+      if (export.isEmpty()) {
+        out.output(finish(spec, exportFolder, launch, written).statsJson());
         return;
       }
-      Finished finished = finish(spec, exportFolder, launch, written);
-      if (!export.isEmpty()) {
-        // A streaming run has no end for its launcher to report: each window says it is done.
-        System.out.printf("trainset: %s: %s: %s -> %s%n", spec.name(), export, finished.summary(),
-            finished.directory());
-      }
-      out.output(finished.statsJson());
+      Optional<Finished> finished = finishWindow(spec, exportFolder, launch, written);
+      // A streaming run has no end for its launcher to report: each window says it is done.
+      System.out.printf("trainset: %s: %s: %s%n", spec.name(), export, finished
+          .map(f -> f.summary() + " -> " + f.directory())
+          .orElse("committed before this run started, kept as it was"));
+      finished.ifPresent(f -> out.output(f.statsJson()));
     }
   }
 
-  /** Whether nothing but the tally is staged in {@code folder}: no data, rejection or report. */
-  static boolean stagesNoRecord(OutputFolder folder) {
-    String tally = folder.staging() + "/" + TALLY + "/";
-    return folder.stagedFiles().stream()
-        .allMatch(file -> file.resourceId().toString().startsWith(tally));
+  /**
+   * Finishes one window of a streaming run, unless an earlier run committed it already with every
+   * file {@code written} names. A job restored from a checkpoint finishes again the windows its
+   * checkpoint held open, from facts some of which an earlier run's files gave (files it then
+   * published and removed from its staging folder): when they bring nothing the committed export
+   * lacks, it stays as it was, {@code _SUCCESS} never gone; else it is published again, the
+   * earlier run's files that are still part of it taken from the export. Empty when kept.
+   */
+  static Optional<Finished> finishWindow(PipelineSpec spec, OutputFolder folder, Launch launch,
+      List<FileFacts> written) throws IOException {
+    if (!folder.hasSuccess()) {
+      return Optional.of(finish(spec, folder, launch, written));
+    }
+    Map<String, String> committed = committedFiles(folder);
+    List<FileFacts> files = written.stream().filter(file -> file.tallyLines() == null).toList();
+    if (files.stream().allMatch(file -> file.sha256().equals(committed.get(file.path())))) {
+      folder.discard();
+      return Optional.empty();
+    }
+    for (FileFacts file : files) {
+      if (file.sha256().equals(committed.get(file.path()))) {
+        folder.stageFromPublished(file.path());
+      }
+    }
+    return Optional.of(finish(spec, folder, launch, written));
+  }
+
+  /** The committed export's files and their SHA-256, from its manifest; none if unreadable. */
+  private static Map<String, String> committedFiles(OutputFolder folder) {
+    Map<String, String> files = new HashMap<>();
+    try {
+      for (JsonNode file : Json.MAPPER.readTree(folder.readPublished(Manifest.PATH)).path("files")) {
+        files.put(file.path("path").asText(), file.path("sha256").asText());
+      }
+    } catch (IOException | RuntimeException e) {
+      // Without a manifest nothing is known committed: the window is published again.
+    }
+    return files;
   }
 
   /**
@@ -166,7 +196,8 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
   public static Finished finish(PipelineSpec spec, OutputFolder folder, Launch launch,
       List<FileFacts> written) throws IOException {
     List<FileFacts> facts = written.stream().sorted(Comparator.comparing(FileFacts::path)).toList();
-    List<String> tally = folder.stagedLines(TALLY);
+    List<String> tally = facts.stream().filter(file -> file.tallyLines() != null)
+        .flatMap(file -> file.tallyLines().stream()).toList();
     RunStats stats = stats(spec, tally, launch.freshnessReference());
     folder.dropStaged(TALLY);
     DescriptionFiles.write(spec, folder);
@@ -202,10 +233,7 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
       throws IOException {
     List<FileFacts> facts = new ArrayList<>();
     for (MatchResult.Metadata file : folder.stagedFiles()) {
-      String path = file.resourceId().toString();
-      if (!path.startsWith(folder.staging() + "/" + TALLY + "/")) {
-        facts.add(ReadBackFn.read(spec.output(), folder.staging(), path));
-      }
+      facts.add(ReadBackFn.read(spec.output(), folder.staging(), file.resourceId().toString()));
     }
     return finish(spec, folder, launch, facts);
   }

@@ -85,6 +85,7 @@ final class Manifest {
         bytes += n;
       }
     }
-    return new FileFacts(path, bytes, HexFormat.of().formatHex(sha256.digest()), null, null);
+    return new FileFacts(path, bytes, HexFormat.of().formatHex(sha256.digest()), null, null,
+        null);
   }
 }

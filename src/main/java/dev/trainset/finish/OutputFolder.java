@@ -1,9 +1,7 @@
 package dev.trainset.finish;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import dev.trainset.model.Windows;
 import java.io.Serializable;
@@ -95,23 +93,6 @@ public final class OutputFolder implements Serializable {
     return match(staging() + "/" + sub + "/**");
   }
 
-  /** Every line of every file staged under {@code sub}. */
-  public List<String> stagedLines(String sub) {
-    List<String> lines = new ArrayList<>();
-    for (MatchResult.Metadata file : staged(sub)) {
-      try (BufferedReader reader =
-          new BufferedReader(
-              new InputStreamReader(
-                  Channels.newInputStream(FileSystems.open(file.resourceId())),
-                  StandardCharsets.UTF_8))) {
-        reader.lines().forEach(lines::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return lines;
-  }
-
   /** Writes {@code text} as the staged file {@code path} (relative to the staging folder). */
   public void writeStaged(String path, String text) throws IOException {
     writeText(staging() + "/" + path, text);
@@ -135,6 +116,19 @@ public final class OutputFolder implements Serializable {
   /** Whether the output directory holds a complete run: its {@code _SUCCESS}. */
   public boolean hasSuccess() {
     return !match(directory + "/" + SUCCESS).isEmpty();
+  }
+
+  /**
+   * Stages a copy of the published file {@code path} (relative to this folder) unless this run
+   * staged that file itself: a file an earlier run wrote that is still part of the export.
+   */
+  public void stageFromPublished(String path) throws IOException {
+    if (!match(staging() + "/" + path).isEmpty()) {
+      return;
+    }
+    FileSystems.copy(
+        List.of(FileSystems.matchNewResource(directory + "/" + path, false)),
+        List.of(FileSystems.matchNewResource(staging() + "/" + path, false)));
   }
 
   /** Removes a staged folder that is not part of the output (the tally). */

@@ -11,11 +11,13 @@ import dev.trainset.model.Windows;
 import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
@@ -27,7 +29,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  * Reads one written file, on the worker that gets it: its bytes through SHA-256 once, and on the
  * way, decompressed, through its format's reader when the format has one (the records a trainer
  * would load, and their problems). Parquet files count their rows from the footer; JSON-lines
- * side outputs ({@code _rejected}, {@code _validation}) their lines.
+ * side outputs ({@code _rejected}, {@code _validation}) their lines; the tally is kept as text.
  */
 final class ReadBackFn extends DoFn<String, FileFacts> {
   private final PipelineSpec.Output output;
@@ -56,6 +58,7 @@ final class ReadBackFn extends DoFn<String, FileFacts> {
     long bytes;
     Long records = null;
     OutputValidation.FileResult readBack = null;
+    List<String> tallyLines = null;
     try (CountingInput raw = new CountingInput(
         new DigestInputStream(Channels.newInputStream(FileSystems.open(file)), sha256))) {
       // A reader closes what it reads; the raw stream must stay open to hash the rest.
@@ -67,6 +70,10 @@ final class ReadBackFn extends DoFn<String, FileFacts> {
       if (check != null) {
         readBack = OutputValidation.checkFile(check, data, relative, 0);
         records = readBack.records();
+      } else if (top.equals(FinishRun.TALLY)) {
+        tallyLines = new String(data.readAllBytes(), StandardCharsets.UTF_8).lines()
+            .filter(line -> !line.isEmpty()).toList();
+        records = (long) tallyLines.size();
       } else if (top.startsWith("_") && relative.matches(".*\\.jsonl(\\.gz|\\.zst)?")) {
         records = lines(data);
       }
@@ -80,7 +87,7 @@ final class ReadBackFn extends DoFn<String, FileFacts> {
       records = HuggingFaceCard.rowCount(file);
     }
     return new FileFacts(relative, bytes, HexFormat.of().formatHex(sha256.digest()), records,
-        readBack);
+        readBack, tallyLines);
   }
 
   /** Newline-terminated lines, and a last line without one. */

@@ -1,7 +1,6 @@
 package dev.trainset.finish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +11,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,14 +167,91 @@ class FinishRunTest {
   }
 
   @Test
-  void aStagingWithOnlyATallyStagesNoRecord() throws IOException {
-    OutputFolder folder = OutputFolder.of(work.resolve("window=2026-01-01T00-00-00Z").toString(),
-        "run4");
-    Path staging = Path.of(folder.staging());
-    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "jsonl"));
-    assertTrue(FinishRun.stagesNoRecord(folder));
-    write(staging.resolve("_rejected/rejected-00000-of-00001.jsonl"), "{}\n");
-    assertFalse(FinishRun.stagesNoRecord(folder));
+  void aWindowCommittedBeforeARestartStaysAsItWasWhenTheRestoredRunAddsNothing() throws Exception {
+    Path window = work.resolve("restart/window=2026-01-01T00-00-00Z");
+    PipelineSpec spec = spec(work.resolve("restart"), "openai");
+    OutputFolder first = OutputFolder.of(window.toString(), "run1");
+    write(Path.of(first.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
+    write(Path.of(first.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+    write(Path.of(first.staging()).resolve(REJECTED), "{\"id\":\"a\"}\n");
+    List<FileFacts> firstFacts = stagedFacts(spec, first);
+    assertTrue(FinishRun.finishWindow(spec, first, launch(), firstFacts).isPresent());
+    Map<String, String> committed = textsUnder(window);
+
+    // Restored from a checkpoint taken after run1 wrote its rejected file, before it finished
+    // the window: run2 writes the data file again and holds the fact of run1's rejected file.
+    OutputFolder second = OutputFolder.of(window.toString(), "run2");
+    write(Path.of(second.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
+    write(Path.of(second.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+    List<FileFacts> restored = new ArrayList<>(stagedFacts(spec, second));
+    restored.add(factOf(firstFacts, REJECTED));
+
+    assertEquals(Optional.empty(), FinishRun.finishWindow(spec, second, launch(), restored));
+    assertEquals(committed, textsUnder(window));
+  }
+
+  @Test
+  void aRestoredRunWithNewRecordsPublishesTheWindowAgainWithTheEarlierRunsFiles()
+      throws Exception {
+    Path window = work.resolve("again/window=2026-01-01T00-00-00Z");
+    PipelineSpec spec = spec(work.resolve("again"), "openai");
+    OutputFolder first = OutputFolder.of(window.toString(), "run1");
+    write(Path.of(first.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
+    write(Path.of(first.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+    write(Path.of(first.staging()).resolve(REJECTED), "{\"id\":\"a\"}\n");
+    List<FileFacts> firstFacts = stagedFacts(spec, first);
+    FinishRun.finishWindow(spec, first, launch(), firstFacts);
+
+    OutputFolder second = OutputFolder.of(window.toString(), "run2");
+    write(Path.of(second.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "openai"));
+    write(Path.of(second.staging()).resolve("openai/train-00000-of-00001.jsonl"),
+        OPENAI_LINE + OPENAI_LINE);
+    List<FileFacts> restored = new ArrayList<>(stagedFacts(spec, second));
+    restored.add(factOf(firstFacts, REJECTED));
+    // The restored fact's tally file is gone: the counts come from the facts, not the file.
+    Files.delete(Path.of(second.staging()).resolve("_tally/tally-00000-of-00001.jsonl"));
+
+    FinishRun.Finished finished =
+        FinishRun.finishWindow(spec, second, launch(), restored).orElseThrow();
+
+    assertEquals("{\"id\":\"a\"}\n", Files.readString(window.resolve(REJECTED)));
+    assertEquals(OPENAI_LINE + OPENAI_LINE,
+        Files.readString(window.resolve("openai/train-00000-of-00001.jsonl")));
+    JsonNode manifest = Json.MAPPER.readTree(window.resolve("_report/manifest.json").toFile());
+    assertEquals("run2", manifest.get("run").asText());
+    assertEquals(1, recordsOf(manifest, REJECTED).asLong());
+    assertEquals(2, Json.MAPPER.readTree(finished.statsJson()).get("examples_exported").asLong());
+    assertTrue(Files.exists(window.resolve("_SUCCESS")));
+    assertEquals(List.of(), filesUnder(window).stream().filter(p -> p.startsWith(".")).toList());
+  }
+
+  private static final String REJECTED = "_rejected/rejected-00000-of-00001.jsonl";
+
+  private static FinishRun.Launch launch() {
+    return new FinishRun.Launch("FlinkRunner", System.currentTimeMillis(), Instant.EPOCH);
+  }
+
+  /** The facts of every file staged in {@code folder}, as the graph's read-back gives them. */
+  private static List<FileFacts> stagedFacts(PipelineSpec spec, OutputFolder folder)
+      throws IOException {
+    List<FileFacts> facts = new ArrayList<>();
+    for (MatchResult.Metadata file : folder.stagedFiles()) {
+      facts.add(ReadBackFn.read(spec.output(), folder.staging(), file.resourceId().toString()));
+    }
+    return facts;
+  }
+
+  private static FileFacts factOf(List<FileFacts> facts, String path) {
+    return facts.stream().filter(file -> file.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  /** Every file under {@code root} and its text. */
+  private static Map<String, String> textsUnder(Path root) throws IOException {
+    Map<String, String> texts = new TreeMap<>();
+    for (String path : filesUnder(root)) {
+      texts.put(path, Files.readString(root.resolve(path)));
+    }
+    return texts;
   }
 
   private static void write(Path file, String text) throws IOException {
