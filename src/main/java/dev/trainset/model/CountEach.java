@@ -21,6 +21,12 @@ import org.apache.beam.sdk.values.PCollection;
  * and a batch runner that combines by sorting (Flink's) then sorts every element of the input to
  * count a handful of values. Not for values that are mostly distinct (ids, content keys): the map
  * would hold a bundle's worth of them.
+ *
+ * <p>Bounded input only: on unbounded input every element goes to the {@code Sum} as a count of
+ * one. A streaming runner may move the watermark past a window while a bundle still holds counts
+ * of it (Flink's DoFnOperator does not finish the open bundle before it forwards a watermark);
+ * handed on at the bundle's end, they would reach the {@code Sum} late and be dropped, and a
+ * window's tally would lose them.
  */
 public final class CountEach<T> extends PTransform<PCollection<T>, PCollection<KV<T, Long>>> {
   private CountEach() {}
@@ -32,8 +38,10 @@ public final class CountEach<T> extends PTransform<PCollection<T>, PCollection<K
   @Override
   public PCollection<KV<T, Long>> expand(PCollection<T> elements) {
     KvCoder<T, Long> coder = KvCoder.of(elements.getCoder(), VarLongCoder.of());
-    return elements
-        .apply("CountInBundle", ParDo.of(new CountInBundleFn<>(elements.getCoder())))
+    PCollection<KV<T, Long>> counted = elements.isBounded() == PCollection.IsBounded.BOUNDED
+        ? elements.apply("CountInBundle", ParDo.of(new CountInBundleFn<>(elements.getCoder())))
+        : elements.apply("CountOne", ParDo.of(new CountOneFn<>()));
+    return counted
         .setCoder(coder)
         .apply("Sum", Sum.longsPerKey())
         .setCoder(coder);
@@ -68,6 +76,14 @@ public final class CountEach<T> extends PTransform<PCollection<T>, PCollection<K
       counts.forEach((window, values) -> values.values().forEach(counted ->
           context.output(KV.of(counted.element, counted.count), window.maxTimestamp(), window)));
       counts = null;
+    }
+  }
+
+  /** Each element as a count of one. */
+  static final class CountOneFn<T> extends DoFn<T, KV<T, Long>> {
+    @ProcessElement
+    public void process(@Element T element, OutputReceiver<KV<T, Long>> out) {
+      out.output(KV.of(element, 1L));
     }
   }
 

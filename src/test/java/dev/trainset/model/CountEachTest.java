@@ -1,8 +1,15 @@
 package dev.trainset.model;
 
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -52,6 +59,45 @@ public class CountEachTest {
     IntervalWindow second = new IntervalWindow(first.end(), Duration.standardSeconds(10));
     PAssert.that(counts).inWindow(first).containsInAnyOrder(KV.of("a", 2L), KV.of("b", 1L));
     PAssert.that(counts).inWindow(second).containsInAnyOrder(KV.of("a", 1L));
+    pipeline.run();
+  }
+
+  @Test
+  public void countsEachWindowOfBoundedInputApart() {
+    Instant start = new Instant(0);
+    PCollection<KV<String, Long>> counts = pipeline
+        .apply(Create.timestamped(TimestampedValue.of("a", start),
+            TimestampedValue.of("b", start.plus(1)), TimestampedValue.of("a", start.plus(2)),
+            TimestampedValue.of("a", start.plus(Duration.standardSeconds(10)))))
+        .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+        .apply(CountEach.perElement());
+
+    IntervalWindow first = new IntervalWindow(start, Duration.standardSeconds(10));
+    IntervalWindow second = new IntervalWindow(first.end(), Duration.standardSeconds(10));
+    PAssert.that(counts).inWindow(first).containsInAnyOrder(KV.of("a", 2L), KV.of("b", 1L));
+    PAssert.that(counts).inWindow(second).containsInAnyOrder(KV.of("a", 1L));
+    pipeline.run();
+  }
+
+  /** A count held in a bundle could reach the Sum after the watermark closed its window. */
+  @Test
+  public void unboundedInputKeepsNoCountInABundle() {
+    PCollection<KV<String, Long>> counts = pipeline
+        .apply(TestStream.create(StringUtf8Coder.of()).addElements("a", "a")
+            .advanceWatermarkToInfinity())
+        .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+        .apply("Count", CountEach.perElement());
+    PAssert.that(counts).containsInAnyOrder(KV.of("a", 2L));
+    Set<String> steps = new TreeSet<>();
+    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+        steps.add(node.getFullName());
+      }
+    });
+    assertTrue(steps.toString(), steps.contains("Count/CountOne/ParMultiDo(CountOne)"));
+    assertFalse(steps.toString(),
+        steps.stream().anyMatch(step -> step.contains("CountInBundle")));
     pipeline.run();
   }
 }
