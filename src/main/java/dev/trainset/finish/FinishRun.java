@@ -164,14 +164,14 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
     }
     Map<String, String> committed = committedFiles(folder);
     List<FileFacts> files = written.stream().filter(file -> file.tallyLines() == null).toList();
-    if (files.stream().allMatch(file -> file.sha256().equals(committed.get(file.path())))) {
+    List<FileFacts> alreadyCommitted = files.stream()
+        .filter(file -> file.sha256().equals(committed.get(file.path()))).toList();
+    if (alreadyCommitted.size() == files.size()) {
       folder.discard();
       return Optional.empty();
     }
-    for (FileFacts file : files) {
-      if (file.sha256().equals(committed.get(file.path()))) {
-        folder.stageFromPublished(file.path());
-      }
+    for (FileFacts file : alreadyCommitted) {
+      folder.stageFromPublished(file.path());
     }
     return Optional.of(finish(spec, folder, launch, written));
   }

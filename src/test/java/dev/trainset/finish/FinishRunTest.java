@@ -170,19 +170,13 @@ class FinishRunTest {
   void aWindowCommittedBeforeARestartStaysAsItWasWhenTheRestoredRunAddsNothing() throws Exception {
     Path window = work.resolve("restart/window=2026-01-01T00-00-00Z");
     PipelineSpec spec = spec(work.resolve("restart"), "openai");
-    OutputFolder first = OutputFolder.of(window.toString(), "run1");
-    write(Path.of(first.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
-    write(Path.of(first.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
-    write(Path.of(first.staging()).resolve(REJECTED), "{\"id\":\"a\"}\n");
-    List<FileFacts> firstFacts = stagedFacts(spec, first);
-    assertTrue(FinishRun.finishWindow(spec, first, launch(), firstFacts).isPresent());
+    List<FileFacts> firstFacts = commitFirstRun(spec, window);
     Map<String, String> committed = textsUnder(window);
 
     // Restored from a checkpoint taken after run1 wrote its rejected file, before it finished
     // the window: run2 writes the data file again and holds the fact of run1's rejected file.
     OutputFolder second = OutputFolder.of(window.toString(), "run2");
-    write(Path.of(second.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
-    write(Path.of(second.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
+    stage(second, 1);
     List<FileFacts> restored = new ArrayList<>(stagedFacts(spec, second));
     restored.add(factOf(firstFacts, REJECTED));
 
@@ -195,17 +189,10 @@ class FinishRunTest {
       throws Exception {
     Path window = work.resolve("again/window=2026-01-01T00-00-00Z");
     PipelineSpec spec = spec(work.resolve("again"), "openai");
-    OutputFolder first = OutputFolder.of(window.toString(), "run1");
-    write(Path.of(first.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(1, "openai"));
-    write(Path.of(first.staging()).resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE);
-    write(Path.of(first.staging()).resolve(REJECTED), "{\"id\":\"a\"}\n");
-    List<FileFacts> firstFacts = stagedFacts(spec, first);
-    FinishRun.finishWindow(spec, first, launch(), firstFacts);
+    List<FileFacts> firstFacts = commitFirstRun(spec, window);
 
     OutputFolder second = OutputFolder.of(window.toString(), "run2");
-    write(Path.of(second.staging()).resolve("_tally/tally-00000-of-00001.jsonl"), tally(2, "openai"));
-    write(Path.of(second.staging()).resolve("openai/train-00000-of-00001.jsonl"),
-        OPENAI_LINE + OPENAI_LINE);
+    stage(second, 2);
     List<FileFacts> restored = new ArrayList<>(stagedFacts(spec, second));
     restored.add(factOf(firstFacts, REJECTED));
     // The restored fact's tally file is gone: the counts come from the facts, not the file.
@@ -226,6 +213,24 @@ class FinishRunTest {
   }
 
   private static final String REJECTED = "_rejected/rejected-00000-of-00001.jsonl";
+
+  /** Stages {@code records} openai lines and their tally in {@code folder}. */
+  private static void stage(OutputFolder folder, int records) throws IOException {
+    Path staging = Path.of(folder.staging());
+    write(staging.resolve("_tally/tally-00000-of-00001.jsonl"), tally(records, "openai"));
+    write(staging.resolve("openai/train-00000-of-00001.jsonl"), OPENAI_LINE.repeat(records));
+  }
+
+  /** run1 stages one record and one rejection in {@code window} and commits it; its facts. */
+  private static List<FileFacts> commitFirstRun(PipelineSpec spec, Path window)
+      throws IOException {
+    OutputFolder first = OutputFolder.of(window.toString(), "run1");
+    stage(first, 1);
+    write(Path.of(first.staging()).resolve(REJECTED), "{\"id\":\"a\"}\n");
+    List<FileFacts> facts = stagedFacts(spec, first);
+    assertTrue(FinishRun.finishWindow(spec, first, launch(), facts).isPresent());
+    return facts;
+  }
 
   private static FinishRun.Launch launch() {
     return new FinishRun.Launch("FlinkRunner", System.currentTimeMillis(), Instant.EPOCH);

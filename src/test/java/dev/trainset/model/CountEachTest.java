@@ -51,32 +51,32 @@ public class CountEachTest {
         .addElements(TimestampedValue.of("a", start.plus(Duration.standardSeconds(10))))
         .advanceWatermarkToInfinity();
 
-    PCollection<KV<String, Long>> counts = pipeline.apply(stream)
-        .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
-        .apply(CountEach.perElement());
-
-    IntervalWindow first = new IntervalWindow(start, Duration.standardSeconds(10));
-    IntervalWindow second = new IntervalWindow(first.end(), Duration.standardSeconds(10));
-    PAssert.that(counts).inWindow(first).containsInAnyOrder(KV.of("a", 2L), KV.of("b", 1L));
-    PAssert.that(counts).inWindow(second).containsInAnyOrder(KV.of("a", 1L));
+    assertCountsPerWindow(pipeline.apply(stream), start);
     pipeline.run();
   }
 
   @Test
   public void countsEachWindowOfBoundedInputApart() {
     Instant start = new Instant(0);
-    PCollection<KV<String, Long>> counts = pipeline
+    assertCountsPerWindow(pipeline
         .apply(Create.timestamped(TimestampedValue.of("a", start),
             TimestampedValue.of("b", start.plus(1)), TimestampedValue.of("a", start.plus(2)),
-            TimestampedValue.of("a", start.plus(Duration.standardSeconds(10)))))
+            TimestampedValue.of("a", start.plus(Duration.standardSeconds(10))))), start);
+    pipeline.run();
+  }
+
+  /**
+   * Counts "a" at 0, "b" at 1 ms, "a" at 2 ms and "a" at 10 s (from {@code start}) in 10-second
+   * windows: a 2 and b 1 in the first, a 1 in the second.
+   */
+  private static void assertCountsPerWindow(PCollection<String> elements, Instant start) {
+    PCollection<KV<String, Long>> counts = elements
         .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
         .apply(CountEach.perElement());
-
     IntervalWindow first = new IntervalWindow(start, Duration.standardSeconds(10));
     IntervalWindow second = new IntervalWindow(first.end(), Duration.standardSeconds(10));
     PAssert.that(counts).inWindow(first).containsInAnyOrder(KV.of("a", 2L), KV.of("b", 1L));
     PAssert.that(counts).inWindow(second).containsInAnyOrder(KV.of("a", 1L));
-    pipeline.run();
   }
 
   /** A count held in a bundle could reach the Sum after the watermark closed its window. */
