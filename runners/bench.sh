@@ -23,7 +23,7 @@
 # rejected counts the generator expects. It exits 1 if any check failed.
 #
 # Usage: runners/bench.sh [--build] [--skewed] [--only=KINDS] [--formats=LIST] [--duckdb=SCRIPT]
-#                         [--timeout=SECONDS] [--no-cds] [N] [REPEATS]
+#                         [--timeout=SECONDS] [--no-cds] [--aot] [N] [REPEATS]
 #   N        records to generate [100000]        REPEATS  runs of each kind [3]
 #   --build  run `mvn -B -q -DskipTests package` first (also done when the jar or classes are missing)
 #   --skewed one category holds 90% of the records: runners/bench.yaml stratifies by category, so
@@ -37,6 +37,10 @@
 #            reported as "> SECONDS"
 #   --no-cds the trainset runs without the class-data archive `mvn package` makes
 #            (target/trainset.jsa); by default they start from it, as README's command does
+#   --aot    JDK 25 or later (JAVA=/path/to/jdk-25/bin/java): one untimed training run of the flink
+#            kind first writes an ahead-of-time cache (-XX:AOTCacheOutput: the classes loaded and
+#            linked, and the methods' profiles), and every trainset run then starts from it
+#            (-XX:AOTCache) instead of the class-data archive
 # Environment: SEED [42], JAVA [java], JAVA_OPTS (extra JVM flags for every run), NODE [node],
 # DUCKDB_SCRIPT, TMPDIR.
 # The peer's job, measured alternately with trainset's (the ratio is printed under the table):
@@ -59,6 +63,7 @@ TIMEOUT=1800
 FORMATS=
 DUCKDB=${DUCKDB_SCRIPT:-runners/check/duckdb-pipeline.cjs}
 CDS=1
+AOT=0
 positional=()
 for arg in "$@"; do
   case "$arg" in
@@ -69,6 +74,7 @@ for arg in "$@"; do
     --formats=*) FORMATS=${arg#--formats=} ;;
     --duckdb=*) DUCKDB=${arg#--duckdb=} ;;
     --no-cds) CDS=0 ;;
+    --aot) AOT=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     *) positional+=("$arg") ;;
@@ -112,16 +118,22 @@ if ((BUILD)) || [[ ! -f $JAR || ! -f target/test-classes/dev/trainset/bench/Jack
   mvn -B -q -DskipTests package >&2
 fi
 
-# trainset's runs start from the class-data archive of this jar when the build made one.
-TRAINSET=("$JAVA" "${JOPTS[@]}")
-if ((CDS)) && [[ -f target/trainset.jsa && target/trainset.jsa -nt $JAR ]]; then
-  TRAINSET+=(-XX:SharedArchiveFile=target/trainset.jsa)
-fi
-TRAINSET+=(-jar "$JAR")
-
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/trainset-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
+
+# trainset's runs start from the class-data archive of this jar when the build made one, or from
+# the ahead-of-time cache that --aot trains below.
+TRAINSET=("$JAVA" "${JOPTS[@]}")
+if ((AOT)); then
+  "$JAVA" -XX:AOTMode=record -XX:AOTConfiguration="$TMP/probe.aotconf" -version > /dev/null 2>&1 \
+    || { echo "bench.sh: --aot needs JDK 25 or later; $JAVA is: $("$JAVA" -version 2>&1 | sed -n 1p)" >&2; exit 2; }
+  rm -f "$TMP/probe.aotconf"
+  TRAINSET+=(-XX:AOTCache="$TMP/trainset.aot")
+elif ((CDS)) && [[ -f target/trainset.jsa && target/trainset.jsa -nt $JAR ]]; then
+  TRAINSET+=(-XX:SharedArchiveFile=target/trainset.jsa)
+fi
+TRAINSET+=(-jar "$JAR")
 CORPUS="$TMP/corpus.jsonl"
 
 # ---- the corpus ------------------------------------------------------------------------------
@@ -155,6 +167,15 @@ stat_num() { tr -d ' \n' < "$1" | grep -o "\"$2\":[0-9]*" | sed -n 1p | cut -d: 
 stat_reasons() {
   tr -d ' \n' < "$1" | grep -o '"rejected_by_reason":{[^}]*}' | sed 's/^[^{]*{//; s/}$//; s/"//g; s/:/ /g; s/,/, /g'
 }
+
+if ((AOT)); then
+  echo "bench.sh: training the ahead-of-time cache on one flink run (not timed) ..." >&2
+  command_for flink "$TMP/out-aot-training"
+  CMD=("${CMD[@]/#-XX:AOTCache=*/-XX:AOTCacheOutput=$TMP/trainset.aot}")
+  "${CMD[@]}" > "$TMP/aot-training.log" 2>&1 \
+    || { echo "bench.sh: the training run failed:" >&2; tail -n 5 "$TMP/aot-training.log" >&2; exit 1; }
+  rm -rf "$TMP/out-aot-training"
+fi
 
 declare -A WALLS RSSES CPUS STATUS DURATIONS COMMANDS TIMEOUT_RSS
 FAILED=0
@@ -317,6 +338,7 @@ QUICK_WALL=$(median <<< "${WALLS[quickstart]:-}")
 if [[ -n $QUICK_WALL ]]; then
   archive="without the class-data archive"
   [[ " ${TRAINSET[*]} " == *" -XX:SharedArchiveFile="* ]] && archive="from the class-data archive"
+  [[ " ${TRAINSET[*]} " == *" -XX:AOTCache="* ]] && archive="from the ahead-of-time cache (trained on one flink run)"
   echo "Quickstart: median wall $QUICK_WALL s, start-up included, $archive (the goal: 3 s)."
 fi
 echo

@@ -80,6 +80,10 @@ final class Launching {
    *       #EMBEDDED_MANAGED_MEMORY}, where Beam would give it 0.4 of the free heap (2.4 GB of the
    *       default heap on a 24 GB machine) for the sorts to fill as the input grows; measured in
    *       runners/README.md, "Memory";
+   *   <li>Hadoop delegation tokens off: the embedded runner has no Kerberos to get them from,
+   *       and Flink's Hadoop token provider asks for the current {@code Subject} with a call JDK
+   *       23 and later refuse ({@code UnsupportedOperationException: getSubject is not
+   *       supported}), which failed every job on JDK 25 before its first record;
    *   <li>on a streaming run, network buffers: every operator of a streaming job runs at once,
    *       and the embedded default of 64 MB cannot feed the trainset graph's channels (records and
    *       watermarks stop moving without an error); and the restore path, which the embedded
@@ -95,7 +99,8 @@ final class Launching {
       return;
     }
     StringBuilder config = new StringBuilder()
-        .append("taskmanager.memory.managed.size: ").append(EMBEDDED_MANAGED_MEMORY).append('\n');
+        .append("taskmanager.memory.managed.size: ").append(EMBEDDED_MANAGED_MEMORY).append('\n')
+        .append("security.delegation.tokens.enabled: false\n");
     if (spec.streaming()) {
       config
           .append("taskmanager.memory.network.min: ").append(STREAMING_NETWORK_MEMORY).append('\n')
