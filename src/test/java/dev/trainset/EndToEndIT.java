@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -61,7 +63,12 @@ class EndToEndIT {
 
   private static Run java(List<String> launch, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+    return java("java", launch, args);
+  }
+
+  private static Run java(String java, List<String> launch, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
     command.addAll(launch);
     command.addAll(List.of(args));
     File out = File.createTempFile("trainset-out", ".txt");
@@ -161,6 +168,72 @@ class EndToEndIT {
     // The report holds nothing of the run itself (runner, duration, path): the same page.
     assertEquals(Files.readString(directOut.resolve("_report/report.html")),
         Files.readString(flinkOut.resolve("_report/report.html")));
+  }
+
+  /**
+   * JDK 25 with an ahead-of-time cache trained on one run (runners/README.md, "JDK 25: an
+   * ahead-of-time cache"): the training run and the run from the cache write the files the default
+   * JDK's run wrote. Skipped where no JDK 25 or later is installed.
+   */
+  @Test
+  void aJdk25RunFromItsAheadOfTimeCacheWritesTheSameFiles() throws Exception {
+    Path home = jdkAtLeast(25);
+    Assumptions.assumeTrue(home != null, "no JDK 25 or later in $JDK25_HOME or /usr/lib/jvm");
+    String java = home.resolve("bin/java").toString();
+    String jar = System.getProperty("trainset.jar", "target/trainset.jar");
+    Path cache = work.resolve("trainset.aot");
+    Path training = work.resolve("jdk25-training");
+    Path cached = work.resolve("jdk25-cached");
+    Run train = java(java, List.of("-XX:AOTCacheOutput=" + cache, "-jar", jar),
+        "--pipeline=pipelines/quickstart.yaml", "--outputDir=" + training);
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(Files.size(cache) > 0, "no cache at " + cache);
+    // AOTMode=on: the JVM refuses to start rather than run without the cache.
+    Run run = java(java, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-jar", jar),
+        "--pipeline=pipelines/quickstart.yaml", "--outputDir=" + cached);
+    assertEquals(0, run.exit(), run.err());
+    List<String> folders = new ArrayList<>(FORMATS);
+    folders.add("_rejected");
+    for (Path out : List.of(training, cached)) {
+      for (String folder : folders) {
+        assertEquals(contents(flinkOut, folder), contents(out, folder), out + ": " + folder);
+      }
+      for (String report : List.of("validation.json", "report.html")) {
+        assertEquals(Files.readString(flinkOut.resolve("_report/" + report)),
+            Files.readString(out.resolve("_report/" + report)), out + ": " + report);
+      }
+      assertTrue(Files.exists(out.resolve("_SUCCESS")), out + "/_SUCCESS");
+    }
+  }
+
+  /** A JDK of at least {@code major}: $JDK25_HOME, else the newest under /usr/lib/jvm; or null. */
+  private static Path jdkAtLeast(int major) throws IOException {
+    List<Path> candidates = new ArrayList<>();
+    String given = System.getenv("JDK25_HOME");
+    if (given != null && !given.isEmpty()) {
+      candidates.add(Path.of(given));
+    }
+    Path installed = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(installed)) {
+      try (Stream<Path> homes = Files.list(installed)) {
+        homes.sorted(Comparator.reverseOrder()).forEach(candidates::add);
+      }
+    }
+    for (Path home : candidates) {
+      Path release = home.resolve("release");
+      if (!Files.isRegularFile(release) || !Files.isExecutable(home.resolve("bin/java"))) {
+        continue;
+      }
+      for (String line : Files.readAllLines(release)) {
+        if (line.startsWith("JAVA_VERSION=\"")) {
+          String version = line.substring("JAVA_VERSION=\"".length()).split("[.\"]")[0];
+          if (version.matches("\\d+") && Integer.parseInt(version) >= major) {
+            return home;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   @Test
