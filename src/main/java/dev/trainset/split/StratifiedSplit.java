@@ -52,16 +52,22 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class StratifiedSplit extends PTransform<PCollection<Example>, PCollection<Example>> {
   static final int BUCKET_BITS = 16;
 
+  /** (stratum, bucket). */
+  private static final KvCoder<String, Integer> BUCKET_KEY =
+      KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
+
   private final PipelineSpec.Split split;
   private final int bucketBits;
+  private final boolean unitsAlways;
 
-  private StratifiedSplit(PipelineSpec.Split split, int bucketBits) {
+  private StratifiedSplit(PipelineSpec.Split split, int bucketBits, boolean unitsAlways) {
     this.split = split;
     this.bucketBits = bucketBits;
+    this.unitsAlways = unitsAlways;
   }
 
   public static StratifiedSplit of(PipelineSpec.Split split) {
-    return new StratifiedSplit(split, BUCKET_BITS);
+    return new StratifiedSplit(split, BUCKET_BITS, false);
   }
 
   /** Fewer buckets, so that tests see many units share a boundary bucket. */
@@ -69,7 +75,15 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     if (bits < 0 || bits > 30) {
       throw new IllegalArgumentException("bucket bits must be in 0..30, got " + bits);
     }
-    return new StratifiedSplit(split, bits);
+    return new StratifiedSplit(split, bits, unitsAlways);
+  }
+
+  /**
+   * The unit path even without {@code group_by}, where examples are otherwise placed in their
+   * buckets directly: tests hold the two to the same assignment.
+   */
+  StratifiedSplit withUnitsAlways() {
+    return new StratifiedSplit(split, bucketBits, true);
   }
 
   @Override
@@ -80,8 +94,12 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
           .apply("AssignByThreshold", ParDo.of(new ThresholdFn(SplitAssigner.of(split), units)))
           .setCoder(ExampleCoder.of());
     }
-    return examples.apply("AssignExactly", new ExactCounts(units, List.copyOf(split.ratios().values()),
-        List.copyOf(split.ratios().keySet())));
+    List<Double> ratios = List.copyOf(split.ratios().values());
+    List<String> names = List.copyOf(split.ratios().keySet());
+    if (units.groupBy().isEmpty() && !unitsAlways) {
+      return examples.apply("AssignExactly", new ExactCountsByExample(units, ratios, names));
+    }
+    return examples.apply("AssignExactly", new ExactCounts(units, ratios, names));
   }
 
   /** How an example maps to its unit, the unit's draw and bucket. */
@@ -141,7 +159,6 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
 
     @Override
     public PCollection<Example> expand(PCollection<Example> examples) {
-      KvCoder<String, Integer> bucketKey = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
       KvCoder<String, Long> stringLong = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
       Units units = this.units;
 
@@ -168,25 +185,15 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
               .via((KV<String, KV<String, Long>> unit) -> KV.of(
                   KV.of(unit.getValue().getKey(), units.bucket(unit.getKey())),
                   KV.of(unit.getKey(), unit.getValue().getValue()))))
-          .setCoder(KvCoder.of(bucketKey, stringLong));
-      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans = bucketed
+          .setCoder(KvCoder.of(BUCKET_KEY, stringLong));
+      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans = plans(bucketed
           .apply("BucketWeights", MapElements
               .into(TypeDescriptors.kvs(
                   TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
                   TypeDescriptors.longs()))
               .via((KV<KV<String, Integer>, KV<String, Long>> unit) ->
                   KV.of(unit.getKey(), unit.getValue().getValue())))
-          .setCoder(KvCoder.of(bucketKey, VarLongCoder.of()))
-          .apply("Histogram", Sum.longsPerKey())
-          .apply("ByStratum", MapElements
-              .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                  TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs())))
-              .via((KV<KV<String, Integer>, Long> bucket) -> KV.of(bucket.getKey().getKey(),
-                  KV.of(bucket.getKey().getValue(), bucket.getValue()))))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
-          .apply("StratumHistogram", GroupByKey.create())
-          .apply("Plan", ParDo.of(new PlanFn(ratios, names, units.seed())))
-          .setCoder(KvCoder.of(bucketKey, KvCoder.of(VarLongCoder.of(), ListCoder.of(VarLongCoder.of()))));
+          .setCoder(KvCoder.of(BUCKET_KEY, VarLongCoder.of())), ratios, names, units.seed());
       PCollection<KV<String, String>> unitSplits = KeyedPCollectionTuple.of(UNITS, bucketed)
           .and(PLAN, plans)
           .apply("UnitsWithPlan", CoGroupByKey.create())
@@ -197,6 +204,26 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
           .apply("ExamplesWithSplit", CoGroupByKey.create())
           .apply("Assign", ParDo.of(new AssignFn()))
           .setCoder(ExampleCoder.of());
+    }
+
+    /**
+     * Per (stratum, bucket), the examples ranked before the bucket and the stratum's cut points,
+     * from each bucket's weight (its examples) as {@code weights} holds them, many per bucket.
+     */
+    static PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans(
+        PCollection<KV<KV<String, Integer>, Long>> weights, List<Double> ratios, List<String> names,
+        long seed) {
+      return weights
+          .apply("Histogram", Sum.longsPerKey())
+          .apply("ByStratum", MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                  TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs())))
+              .via((KV<KV<String, Integer>, Long> bucket) -> KV.of(bucket.getKey().getKey(),
+                  KV.of(bucket.getKey().getValue(), bucket.getValue()))))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
+          .apply("StratumHistogram", GroupByKey.create())
+          .apply("Plan", ParDo.of(new PlanFn(ratios, names, seed)))
+          .setCoder(KvCoder.of(BUCKET_KEY, KvCoder.of(VarLongCoder.of(), ListCoder.of(VarLongCoder.of()))));
     }
 
     /** A unit's stratum is the smallest its examples name, its weight their count. */
@@ -280,6 +307,98 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
         String split = unit.getValue().getOnly(UNIT_SPLIT);
         for (Example example : unit.getValue().getAll(EXAMPLES)) {
           out.output(example.withSplit(split));
+        }
+      }
+    }
+  }
+
+  /**
+   * Exact mode without {@code group_by}: each example is its own unit (examples that share an id
+   * and a stratum are one unit of their count, as {@link ExactCounts} makes them; across strata
+   * each stands alone), so its stratum and bucket are known from the example alone and the
+   * examples go to their buckets directly. Shuffles: the
+   * bucket histogram (a combine) and the examples joined to their bucket's plan; {@link
+   * ExactCounts} adds a combine of unit sizes and the join of units to their splits, and sends
+   * each example through two shuffles, not one.
+   */
+  static final class ExactCountsByExample extends PTransform<PCollection<Example>, PCollection<Example>> {
+    private static final TupleTag<Example> EXAMPLES = new TupleTag<>();
+    private static final TupleTag<KV<Long, List<Long>>> PLAN = new TupleTag<>();
+
+    private final Units units;
+    private final List<Double> ratios;
+    private final List<String> names;
+
+    ExactCountsByExample(Units units, List<Double> ratios, List<String> names) {
+      this.units = units;
+      this.ratios = ratios;
+      this.names = names;
+    }
+
+    @Override
+    public PCollection<Example> expand(PCollection<Example> examples) {
+      Units units = this.units;
+      PCollection<KV<KV<String, Integer>, Example>> bucketed = examples
+          .apply("KeyByBucket", MapElements
+              .into(TypeDescriptors.kvs(
+                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
+                  TypeDescriptor.of(Example.class)))
+              .via((Example e) -> KV.of(
+                  KV.of(e.stratum(units.stratifyBy()), units.bucket(units.keyOf(e))), e)))
+          .setCoder(KvCoder.of(BUCKET_KEY, ExampleCoder.of()));
+      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans = ExactCounts.plans(bucketed
+          .apply("BucketWeights", MapElements
+              .into(TypeDescriptors.kvs(
+                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
+                  TypeDescriptors.longs()))
+              .via((KV<KV<String, Integer>, Example> example) -> KV.of(example.getKey(), 1L)))
+          .setCoder(KvCoder.of(BUCKET_KEY, VarLongCoder.of())), ratios, names, units.seed());
+      return KeyedPCollectionTuple.of(EXAMPLES, bucketed)
+          .and(PLAN, plans)
+          .apply("ExamplesWithPlan", CoGroupByKey.create())
+          .apply("PlaceExamples", ParDo.of(new PlaceExamplesFn(units, names)))
+          .setCoder(ExampleCoder.of());
+    }
+
+    /**
+     * Places the examples of one bucket on the cut points in order of their draw, as {@link
+     * ExactCounts.PlaceFn} places units: examples with the same unit key (the same id) together,
+     * as one unit of their count.
+     */
+    static final class PlaceExamplesFn extends DoFn<KV<KV<String, Integer>, CoGbkResult>, Example> {
+      private final Units units;
+      private final List<String> names;
+
+      PlaceExamplesFn(Units units, List<String> names) {
+        this.units = units;
+        this.names = names;
+      }
+
+      @ProcessElement
+      public void process(
+          @Element KV<KV<String, Integer>, CoGbkResult> bucket, OutputReceiver<Example> out) {
+        KV<Long, List<Long>> plan = bucket.getValue().getOnly(PLAN);
+        List<KV<Double, KV<String, Example>>> members = new ArrayList<>();
+        for (Example example : bucket.getValue().getAll(EXAMPLES)) {
+          String key = units.keyOf(example);
+          members.add(KV.of(units.draw(key), KV.of(key, example)));
+        }
+        members.sort(Comparator.<KV<Double, KV<String, Example>>, Double>comparing(KV::getKey)
+            .thenComparing(member -> member.getValue().getKey()));
+        long before = plan.getKey();
+        int start = 0;
+        while (start < members.size()) {
+          String key = members.get(start).getValue().getKey();
+          int end = start + 1;
+          while (end < members.size() && members.get(end).getValue().getKey().equals(key)) {
+            end++;
+          }
+          String split = names.get(splitAt(plan.getValue(), before, end - start));
+          for (KV<Double, KV<String, Example>> member : members.subList(start, end)) {
+            out.output(member.getValue().getValue().withSplit(split));
+          }
+          before += end - start;
+          start = end;
         }
       }
     }

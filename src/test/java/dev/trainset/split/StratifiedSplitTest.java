@@ -215,11 +215,17 @@ public class StratifiedSplitTest {
   /** Each id's splits in {@code a} and {@code b}, side by side. */
   private static PCollection<KV<String, Iterable<String>>> bothSplits(
       String name, PCollection<Example> a, PCollection<Example> b) {
+    return bothSplits(name, a, b, false);
+  }
+
+  /** As above, by id and text when {@code byText}: examples that share an id apart. */
+  private static PCollection<KV<String, Iterable<String>>> bothSplits(
+      String name, PCollection<Example> a, PCollection<Example> b, boolean byText) {
     PCollectionList<KV<String, String>> both = PCollectionList.empty(a.getPipeline());
     for (PCollection<Example> each : List.of(a, b)) {
       both = both.and(each.apply(name + both.size(), MapElements
           .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-          .via((Example e) -> KV.of(e.id(), e.split()))));
+          .via((Example e) -> KV.of(byText ? e.id() + "|" + e.text() : e.id(), e.split()))));
     }
     return both.apply(name + "Flatten", Flatten.pCollections())
         .apply(name + "ById", GroupByKey.create());
@@ -268,6 +274,28 @@ public class StratifiedSplitTest {
       assertEquals(0, differing(byId, size));
       return null;
     });
+    pipeline.run();
+  }
+
+  @Test
+  public void withoutGroupsEachExampleIsPlacedInItsBucketAsItsUnitWouldBe() {
+    List<Example> examples = new ArrayList<>(skewedAndTiny());
+    // Ids given twice in one stratum: one unit of two on both paths, so in one split.
+    for (int i = 0; i < 540; i += 18) {
+      examples.add(withAttribute(Example.text("big-" + i, "again"), "topic", "big"));
+    }
+    StratifiedSplit split = StratifiedSplit.of(
+        spec("split: {" + EIGHTY + ", stratify_by: topic, seed: 42}").split());
+    int size = examples.size();
+    for (int bits : new int[] {0, 2, StratifiedSplit.BUCKET_BITS}) {
+      PCollection<Example> direct = split("Direct" + bits, split.withBucketBits(bits), examples);
+      PCollection<Example> byUnits =
+          split("Units" + bits, split.withBucketBits(bits).withUnitsAlways(), examples);
+      PAssert.that(bothSplits("Both" + bits, direct, byUnits, true)).satisfies(byExample -> {
+        assertEquals(0, differing(byExample, size));
+        return null;
+      });
+    }
     pipeline.run();
   }
 
