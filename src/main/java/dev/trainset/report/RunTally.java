@@ -19,7 +19,6 @@ import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.ApproximateQuantiles;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -70,8 +69,8 @@ public final class RunTally
   }
 
   /**
-   * Also describes the weights of the {@code exported} examples: their quartiles (Beam's
-   * ApproximateQuantiles, exact while the input fits its buffers) and mean, each a combine.
+   * Also describes the weights of the {@code exported} examples: their quartiles ({@link
+   * WeightQuartiles}) and mean ({@link ExactMean}), both exact whatever the order of the input.
    */
   public RunTally withWeightsOf(PCollection<Example> exported) {
     return new RunTally(directory, rejected, exported);
@@ -104,9 +103,7 @@ public final class RunTally
           exported.apply("Weights", MapElements.into(TypeDescriptors.doubles()).via(Example::weight));
       lines = lines
           .and(weights
-              .apply("WeightQuartiles",
-                  Combine.globally(ApproximateQuantiles.ApproximateQuantilesCombineFn
-                      .<Double>create(QUARTILE_NAMES.size())).withoutDefaults())
+              .apply("WeightQuartiles", WeightQuartiles.of())
               .apply("QuartileLines", ParDo.of(new QuartileLinesFn())))
           .and(weights
               .apply("MeanWeight", Combine.globally(ExactMean.of()).withoutDefaults())
