@@ -136,25 +136,32 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     }
   }
 
+  /** The exact split's two shapes share the units, the ratios and the names of the splits. */
+  abstract static class Exact extends PTransform<PCollection<Example>, PCollection<Example>> {
+    final Units units;
+    final List<Double> ratios;
+    final List<String> names;
+
+    Exact(Units units, List<Double> ratios, List<String> names) {
+      this.units = units;
+      this.ratios = ratios;
+      this.names = names;
+    }
+  }
+
   /**
    * Exact mode; needs bounded input (it counts each stratum before placing anything). Shuffles:
    * unit sizes (a combine), the bucket histogram (a combine), units by bucket, and the examples
    * joined to their unit's split.
    */
-  static final class ExactCounts extends PTransform<PCollection<Example>, PCollection<Example>> {
+  static final class ExactCounts extends Exact {
     private static final TupleTag<Example> EXAMPLES = new TupleTag<>();
     private static final TupleTag<String> UNIT_SPLIT = new TupleTag<>();
     private static final TupleTag<KV<String, Long>> UNITS = new TupleTag<>();
     private static final TupleTag<KV<Long, List<Long>>> PLAN = new TupleTag<>();
 
-    private final Units units;
-    private final List<Double> ratios;
-    private final List<String> names;
-
     ExactCounts(Units units, List<Double> ratios, List<String> names) {
-      this.units = units;
-      this.ratios = ratios;
-      this.names = names;
+      super(units, ratios, names);
     }
 
     @Override
@@ -321,18 +328,12 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
    * ExactCounts} adds a combine of unit sizes and the join of units to their splits, and sends
    * each example through two shuffles, not one.
    */
-  static final class ExactCountsByExample extends PTransform<PCollection<Example>, PCollection<Example>> {
+  static final class ExactCountsByExample extends Exact {
     private static final TupleTag<Example> EXAMPLES = new TupleTag<>();
     private static final TupleTag<KV<Long, List<Long>>> PLAN = new TupleTag<>();
 
-    private final Units units;
-    private final List<Double> ratios;
-    private final List<String> names;
-
     ExactCountsByExample(Units units, List<Double> ratios, List<String> names) {
-      this.units = units;
-      this.ratios = ratios;
-      this.names = names;
+      super(units, ratios, names);
     }
 
     @Override
