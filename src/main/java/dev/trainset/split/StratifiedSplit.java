@@ -19,6 +19,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
@@ -136,7 +137,10 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     }
   }
 
-  /** The exact split's two shapes share the units, the ratios and the names of the splits. */
+  /**
+   * The exact split's two shapes share the units, the ratios and the names of the splits, and how
+   * a stratum's histogram of bucket weights becomes each bucket's plan.
+   */
   abstract static class Exact extends PTransform<PCollection<Example>, PCollection<Example>> {
     final Units units;
     final List<Double> ratios;
@@ -146,6 +150,33 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
       this.units = units;
       this.ratios = ratios;
       this.names = names;
+    }
+
+    /**
+     * Per (stratum, bucket), the examples ranked before the bucket and the stratum's cut points,
+     * from what {@code bucketed} holds in each bucket (units or examples), each weighing {@code
+     * weight} examples.
+     */
+    <V> PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans(
+        PCollection<KV<KV<String, Integer>, V>> bucketed, SerializableFunction<V, Long> weight) {
+      return bucketed
+          .apply("BucketWeights", MapElements
+              .into(TypeDescriptors.kvs(
+                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
+                  TypeDescriptors.longs()))
+              .via((KV<KV<String, Integer>, V> member) ->
+                  KV.of(member.getKey(), weight.apply(member.getValue()))))
+          .setCoder(KvCoder.of(BUCKET_KEY, VarLongCoder.of()))
+          .apply("Histogram", Sum.longsPerKey())
+          .apply("ByStratum", MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                  TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs())))
+              .via((KV<KV<String, Integer>, Long> bucket) -> KV.of(bucket.getKey().getKey(),
+                  KV.of(bucket.getKey().getValue(), bucket.getValue()))))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
+          .apply("StratumHistogram", GroupByKey.create())
+          .apply("Plan", ParDo.of(new ExactCounts.PlanFn(ratios, names, units.seed())))
+          .setCoder(KvCoder.of(BUCKET_KEY, KvCoder.of(VarLongCoder.of(), ListCoder.of(VarLongCoder.of()))));
     }
   }
 
@@ -193,14 +224,8 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
                   KV.of(unit.getValue().getKey(), units.bucket(unit.getKey())),
                   KV.of(unit.getKey(), unit.getValue().getValue()))))
           .setCoder(KvCoder.of(BUCKET_KEY, stringLong));
-      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans = plans(bucketed
-          .apply("BucketWeights", MapElements
-              .into(TypeDescriptors.kvs(
-                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
-                  TypeDescriptors.longs()))
-              .via((KV<KV<String, Integer>, KV<String, Long>> unit) ->
-                  KV.of(unit.getKey(), unit.getValue().getValue())))
-          .setCoder(KvCoder.of(BUCKET_KEY, VarLongCoder.of())), ratios, names, units.seed());
+      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans =
+          plans(bucketed, (KV<String, Long> unit) -> unit.getValue());
       PCollection<KV<String, String>> unitSplits = KeyedPCollectionTuple.of(UNITS, bucketed)
           .and(PLAN, plans)
           .apply("UnitsWithPlan", CoGroupByKey.create())
@@ -211,26 +236,6 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
           .apply("ExamplesWithSplit", CoGroupByKey.create())
           .apply("Assign", ParDo.of(new AssignFn()))
           .setCoder(ExampleCoder.of());
-    }
-
-    /**
-     * Per (stratum, bucket), the examples ranked before the bucket and the stratum's cut points,
-     * from each bucket's weight (its examples) as {@code weights} holds them, many per bucket.
-     */
-    static PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans(
-        PCollection<KV<KV<String, Integer>, Long>> weights, List<Double> ratios, List<String> names,
-        long seed) {
-      return weights
-          .apply("Histogram", Sum.longsPerKey())
-          .apply("ByStratum", MapElements
-              .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                  TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs())))
-              .via((KV<KV<String, Integer>, Long> bucket) -> KV.of(bucket.getKey().getKey(),
-                  KV.of(bucket.getKey().getValue(), bucket.getValue()))))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
-          .apply("StratumHistogram", GroupByKey.create())
-          .apply("Plan", ParDo.of(new PlanFn(ratios, names, seed)))
-          .setCoder(KvCoder.of(BUCKET_KEY, KvCoder.of(VarLongCoder.of(), ListCoder.of(VarLongCoder.of()))));
     }
 
     /** A unit's stratum is the smallest its examples name, its weight their count. */
@@ -323,10 +328,9 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
    * Exact mode without {@code group_by}: each example is its own unit (examples that share an id
    * and a stratum are one unit of their count, as {@link ExactCounts} makes them; across strata
    * each stands alone), so its stratum and bucket are known from the example alone and the
-   * examples go to their buckets directly. Shuffles: the
-   * bucket histogram (a combine) and the examples joined to their bucket's plan; {@link
-   * ExactCounts} adds a combine of unit sizes and the join of units to their splits, and sends
-   * each example through two shuffles, not one.
+   * examples go to their buckets directly. Shuffles: the bucket histogram (a combine) and the
+   * examples joined to their bucket's plan; {@link ExactCounts} adds a combine of unit sizes and
+   * the join of units to their splits, and sends each example through two shuffles, not one.
    */
   static final class ExactCountsByExample extends Exact {
     private static final TupleTag<Example> EXAMPLES = new TupleTag<>();
@@ -347,13 +351,8 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
               .via((Example e) -> KV.of(
                   KV.of(e.stratum(units.stratifyBy()), units.bucket(units.keyOf(e))), e)))
           .setCoder(KvCoder.of(BUCKET_KEY, ExampleCoder.of()));
-      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans = ExactCounts.plans(bucketed
-          .apply("BucketWeights", MapElements
-              .into(TypeDescriptors.kvs(
-                  TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()),
-                  TypeDescriptors.longs()))
-              .via((KV<KV<String, Integer>, Example> example) -> KV.of(example.getKey(), 1L)))
-          .setCoder(KvCoder.of(BUCKET_KEY, VarLongCoder.of())), ratios, names, units.seed());
+      PCollection<KV<KV<String, Integer>, KV<Long, List<Long>>>> plans =
+          plans(bucketed, (Example example) -> 1L);
       return KeyedPCollectionTuple.of(EXAMPLES, bucketed)
           .and(PLAN, plans)
           .apply("ExamplesWithPlan", CoGroupByKey.create())
