@@ -9,11 +9,14 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * How a run is launched: attached (this process waits for the job and prints the summary) or
@@ -153,6 +156,37 @@ final class Launching {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Whether the command line names S3 itself: an {@code s3://} path anywhere in it, or
+   * {@code --awsRegion}. The pipeline file is looked at once it is read ({@link #namesS3}).
+   */
+  static boolean namesS3(List<String> args) {
+    return args.stream().anyMatch(arg -> namesS3(arg) || arg.startsWith("--awsRegion"));
+  }
+
+  /** Whether {@code text} (an argument, a pipeline file) holds an {@code s3://} path. */
+  static boolean namesS3(String text) {
+    return text.toLowerCase(Locale.ROOT).contains("s3://");
+  }
+
+  /**
+   * Gives a run that names no S3 path a region it never uses, so that setting up Beam's file
+   * systems skips the AWS SDK's region lookup: with no region in the environment or the AWS
+   * profile, the SDK asks the EC2 instance metadata service, and off EC2 that is about a second
+   * of waiting, once when this process sets up file systems and again in the job's first task
+   * (runners/README.md, "Start-up"). A run that names S3 keeps the lookup ({@link
+   * #withRegionLookup}).
+   */
+  static void withoutRegionLookup(TrainsetOptions options) {
+    options.as(AwsOptions.class).setAwsRegion(Region.AWS_GLOBAL);
+  }
+
+  /** Undoes {@link #withoutRegionLookup}: the region the AWS SDK finds, as Beam would look it up. */
+  static void withRegionLookup(TrainsetOptions options) {
+    AwsOptions aws = options.as(AwsOptions.class);
+    aws.setAwsRegion(new AwsOptions.AwsRegionFactory().create(aws));
   }
 
   /** Network buffers of a streaming run on the embedded runner (measured: 64 MB stalls). */

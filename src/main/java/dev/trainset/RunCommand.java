@@ -65,8 +65,17 @@ final class RunCommand {
       if (beamArgs.stream().noneMatch(arg -> arg.startsWith("--runner="))) {
         useEmbeddedFlink(options);
       }
+      boolean namesS3 = Launching.namesS3(List.of(args));
+      if (!namesS3) {
+        Launching.withoutRegionLookup(options);
+      }
       FileSystems.setDefaultPipelineOptions(options);
-      spec = SpecLoader.load(pipelineFile(options.getPipeline()),
+      String pipelineText = pipelineFile(options.getPipeline());
+      if (!namesS3 && Launching.namesS3(pipelineText)) {
+        Launching.withRegionLookup(options);
+        FileSystems.setDefaultPipelineOptions(options);
+      }
+      spec = SpecLoader.load(pipelineText,
           new SpecLoader.Overrides(orEmpty(options.getInput()), options.getOutputDir(),
               orEmpty(options.getFormats()), sets),
           Plugins.INSTANCE);

@@ -1,6 +1,8 @@
 package dev.trainset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
@@ -8,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 class LaunchingTest {
   private static final String BATCH =
@@ -42,5 +46,26 @@ class LaunchingTest {
         .fromArgs("--runner=FlinkRunner", "--flinkConfDir=/etc/flink").as(TrainsetOptions.class);
     Launching.embeddedConfiguration(given, spec());
     assertEquals("/etc/flink", given.as(FlinkPipelineOptions.class).getFlinkConfDir());
+  }
+
+  @Test
+  void aRunNamesS3ByAnS3PathOrAnAwsRegion() {
+    assertFalse(Launching.namesS3(List.of("--pipeline=pipelines/quickstart.yaml",
+        "--outputDir=gs://bucket/out", "--set=input.paths=[in/*.jsonl]")));
+    assertTrue(Launching.namesS3(List.of("--pipeline=S3://bucket/p.yaml")));
+    assertTrue(Launching.namesS3(List.of("--set=output.dir=s3://bucket/out")));
+    assertTrue(Launching.namesS3(List.of("--awsRegion=eu-west-1")));
+    assertFalse(Launching.namesS3("input: {paths: [data/*.jsonl]}\noutput: {dir: out}\n"));
+    assertTrue(Launching.namesS3("input: {paths: ['s3://bucket/in/*']}\n"));
+  }
+
+  @Test
+  void aRunWithoutS3HasARegionSetSoNoneIsLookedUpAndTheLookupCanBeGivenBack() {
+    TrainsetOptions options = PipelineOptionsFactory.create().as(TrainsetOptions.class);
+    Launching.withoutRegionLookup(options);
+    assertEquals(Region.AWS_GLOBAL, options.as(AwsOptions.class).getAwsRegion());
+    Launching.withRegionLookup(options);
+    assertEquals(new AwsOptions.AwsRegionFactory().create(options),
+        options.as(AwsOptions.class).getAwsRegion());
   }
 }
