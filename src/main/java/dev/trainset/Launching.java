@@ -2,6 +2,7 @@ package dev.trainset;
 
 import dev.trainset.config.ConfigException;
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.Hashes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -93,7 +95,7 @@ final class Launching {
    *       runner takes only from its configuration ({@code --savepointPath} reaches a cluster
    *       only).
    * </ul>
-   * The folder is removed when the JVM exits.
+   * The folder is shared by the runs with the same configuration ({@link #configurationFolder}).
    */
   static void embeddedConfiguration(TrainsetOptions options, PipelineSpec spec) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
@@ -113,14 +115,30 @@ final class Launching {
         config.append("execution.savepoint.path: ").append(savepointPath).append('\n');
       }
     }
+    flink.setFlinkConfDir(configurationFolder(
+        Path.of(System.getProperty("java.io.tmpdir")), config.toString()).toString());
+  }
+
+  /**
+   * The folder under {@code temp} that holds {@code config} as its {@code config.yaml}, named by a
+   * hash of it: runs with the same configuration share one folder, written once and left in
+   * place, so a run that is killed leaves nothing behind and the folders are as many as the
+   * configurations used, not the runs. A file found changed is written again, whole.
+   */
+  static Path configurationFolder(Path temp, String config) {
+    Path folder = temp.resolve("trainset-flink-conf-" + Hashes.sha256Hex(config, 16));
+    Path file = folder.resolve("config.yaml");
     try {
-      Path folder = Files.createTempDirectory("trainset-flink-conf");
-      Path file = folder.resolve("config.yaml");
-      Files.writeString(file, config);
-      // Removed in the reverse order: the file, then its folder.
-      folder.toFile().deleteOnExit();
-      file.toFile().deleteOnExit();
-      flink.setFlinkConfDir(folder.toString());
+      if (Files.isRegularFile(file) && Files.readString(file).equals(config)) {
+        return folder;
+      }
+      Files.createDirectories(folder);
+      // Written beside it, then moved over it: a run starting meanwhile reads one whole file.
+      Path written = Files.createTempFile(folder, "config", ".yaml");
+      Files.writeString(written, config);
+      Files.move(written, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return folder;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the embedded runner's configuration", e);
     }

@@ -13,6 +13,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 
 class LaunchingTest {
@@ -67,5 +68,23 @@ class LaunchingTest {
     Launching.withRegionLookup(options);
     assertEquals(new AwsOptions.AwsRegionFactory().create(options),
         options.as(AwsOptions.class).getAwsRegion());
+  }
+
+  @Test
+  void runsWithTheSameConfigurationShareOneFolderAndAChangedFileIsWrittenAgain(@TempDir Path temp)
+      throws Exception {
+    Path first = Launching.configurationFolder(temp, "a: 1\n");
+    assertEquals(first, Launching.configurationFolder(temp, "a: 1\n"));
+    Path other = Launching.configurationFolder(temp, "a: 2\n");
+    assertFalse(first.equals(other));
+    Files.writeString(first.resolve("config.yaml"), "a: 1\nedited: true\n");
+    assertEquals(first, Launching.configurationFolder(temp, "a: 1\n"));
+    assertEquals("a: 1\n", Files.readString(first.resolve("config.yaml")));
+    try (var files = Files.list(temp)) {
+      assertEquals(2, files.count());
+    }
+    try (var files = Files.list(first)) {
+      assertEquals(List.of(first.resolve("config.yaml")), files.toList());
+    }
   }
 }
