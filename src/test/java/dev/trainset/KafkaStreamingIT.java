@@ -223,7 +223,6 @@ class KafkaStreamingIT {
     Process second = start(secondOut);
     Map<String, Long> exported;
     try {
-      awaitSuccess(second, secondOut, window(30));
       awaitCommitted(Map.of(0, 6L, 1, 5L));
       exported = awaitNewWindows(second, committedWindows.keySet());
     } finally {
@@ -233,7 +232,8 @@ class KafkaStreamingIT {
     assertTrue(resumed.contains("trainset: stream-it: resuming from " + out.resolve("_checkpoints")),
         resumed);
     // Every new record exported exactly once. Beam may read a restored Kafka split twice: a copy
-    // read again is refused as a duplicate in its window, so it is counted, never exported twice.
+    // read again is refused as a duplicate, so it is counted, never exported twice. The new
+    // records are older than the restored watermark, so they land in windows open at the restart.
     assertEquals(Map.of("k6", 1L, "k7", 1L), exported);
     List<JsonNode> rejections = new ArrayList<>();
     long read = 0;
@@ -252,12 +252,14 @@ class KafkaStreamingIT {
     for (JsonNode rejection : rejections) {
       assertEquals("duplicate", rejection.get("reason").asText(), rejection.toString());
       if (rejection.get("id").asText().equals("k1b")) {
-        assertEquals("duplicate of k1 (" + TOPIC + ":0:0) in " + window(0),
-            rejection.get("detail").asText());
+        // The first copy meets k1's survivor; a second copy, read again, may meet the first.
+        String detail = rejection.get("detail").asText();
+        assertTrue(detail.equals("duplicate of k1 (" + TOPIC + ":0:0) in " + window(0))
+            || detail.equals("duplicate of k1b (" + TOPIC + ":0:5)"), detail);
       }
     }
-    assertTrue(rejections.stream().anyMatch(r -> r.get("id").asText().equals("k1b")),
-        rejections.toString());
+    assertTrue(rejections.stream().anyMatch(r -> r.get("detail").asText()
+        .equals("duplicate of k1 (" + TOPIC + ":0:0) in " + window(0))), rejections.toString());
     Map<String, String> after = snapshot(out);
     after.keySet().retainAll(committedWindows.keySet());
     assertEquals(committedWindows, after, "the windows committed before the kill changed");

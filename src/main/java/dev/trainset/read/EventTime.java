@@ -1,6 +1,8 @@
 package dev.trainset.read;
 
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
@@ -19,22 +21,44 @@ import org.joda.time.Instant;
  * watermark already, because it came later than the margin allows, is given the watermark as its
  * time: it is counted in the earliest window still open instead of being dropped, and its
  * window is then the one it arrived in, not the one of its timestamp.
+ *
+ * <p>A partition's watermark never goes back for the readers of one consumer group in one JVM.
+ * A restored Flink job may read a partition with two readers (Beam issues #31313, #34890): the
+ * restored one, resuming from its checkpoint's watermark, and a second one from the group's
+ * committed offsets, which would start from nothing. The source's watermark has then already
+ * passed the old timestamps the second reader finds, and every window after the read would drop
+ * those records silently, after they were counted as read. The second reader starts from the
+ * highest watermark any reader of its partition reached instead: its copies land in windows
+ * still open and are refused there as duplicates, counted like any other.
  */
 final class EventTime extends TimestampPolicy<byte[], byte[]> {
   /** How far behind the newest record of its partition a record may be and keep its time. */
   static final Duration LATE_MARGIN = Duration.standardSeconds(5);
 
+  private static final Instant EARLIEST = new Instant(Long.MIN_VALUE / 2);
+
+  /** The highest watermark reached, by consumer group and partition, by the readers here. */
+  private static final ConcurrentMap<String, Instant> REACHED = new ConcurrentHashMap<>();
+
+  private final String partition;
   private Instant watermark;
   private Instant newest;
 
-  EventTime(Optional<Instant> previousWatermark) {
-    watermark = previousWatermark.orElse(new Instant(Long.MIN_VALUE / 2));
+  EventTime(String group, TopicPartition partition, Optional<Instant> previousWatermark) {
+    this.partition = group + "\u0000" + partition;
+    watermark = EARLIEST;
+    advanceTo(previousWatermark.orElse(EARLIEST));
+    advanceTo(REACHED.getOrDefault(this.partition, EARLIEST));
     newest = watermark.plus(LATE_MARGIN);
   }
 
-  /** One policy per partition, resuming from the watermark a checkpoint kept. */
-  static TimestampPolicyFactory<byte[], byte[]> perPartition() {
-    return (TopicPartition partition, Optional<Instant> previous) -> new EventTime(previous);
+  /**
+   * One policy per partition read by {@code group}, resuming from the watermark a checkpoint
+   * kept, or from the highest one a reader of the partition reached already in this JVM.
+   */
+  static TimestampPolicyFactory<byte[], byte[]> perPartition(String group) {
+    return (TopicPartition partition, Optional<Instant> previous) ->
+        new EventTime(group, partition, previous);
   }
 
   @Override
@@ -45,10 +69,7 @@ final class EventTime extends TimestampPolicy<byte[], byte[]> {
     }
     if (time.isAfter(newest)) {
       newest = time;
-      Instant trailing = newest.minus(LATE_MARGIN);
-      if (trailing.isAfter(watermark)) {
-        watermark = trailing;
-      }
+      advanceTo(newest.minus(LATE_MARGIN));
     }
     return time;
   }
@@ -56,11 +77,15 @@ final class EventTime extends TimestampPolicy<byte[], byte[]> {
   @Override
   public Instant getWatermark(PartitionContext context) {
     if (context.getMessageBacklog() == 0) {
-      Instant idle = context.getBacklogCheckTime().minus(LATE_MARGIN);
-      if (idle.isAfter(watermark)) {
-        watermark = idle;
-      }
+      advanceTo(context.getBacklogCheckTime().minus(LATE_MARGIN));
     }
     return watermark;
+  }
+
+  private void advanceTo(Instant time) {
+    if (time.isAfter(watermark)) {
+      watermark = time;
+      REACHED.merge(partition, time, (a, b) -> a.isAfter(b) ? a : b);
+    }
   }
 }

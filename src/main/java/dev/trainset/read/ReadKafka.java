@@ -77,8 +77,8 @@ public final class ReadKafka extends PTransform<PBegin, PCollectionTuple> {
           .withTimestampFn2(record -> new Instant(record.getTimestamp()))
           .withMaxNumRecords(kafka.maxRecords())), idField);
     }
-    PCollectionTuple parsed = parse(
-        begin.apply("Kafka", read.withTimestampPolicyFactory(EventTime.perPartition())), idField);
+    PCollectionTuple parsed = parse(begin.apply("Kafka",
+        read.withTimestampPolicyFactory(EventTime.perPartition(kafka.groupId()))), idField);
     // Every stage after the read works window by window: each window is one export.
     Window<Document> documents = Window.into(FixedWindows.of(window(kafka)));
     Window<Rejected> rejected = Window.into(FixedWindows.of(window(kafka)));
