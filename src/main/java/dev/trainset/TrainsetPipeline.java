@@ -37,10 +37,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
  * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
  * rejections flattened into {@code _rejected/} (and a dead-letter topic, when a Kafka read names
- * one) and the run's counts and the splits' leakage check into {@code _tally/}; then FinishRun, which reads every written file back, writes the reports
- * and publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
+ * one) and the run's counts and the splits' leakage check into {@code _tally/}, those three in
+ * one write; then FinishRun, which reads every written file back, writes the reports and
+ * publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
  */
 public final class TrainsetPipeline {
+  /** The file prefixes of the small outputs, under the run's folder. */
+  private static final String REJECTED = "_rejected/rejected";
+  private static final String TALLY = FinishRun.TALLY + "/tally";
+  private static final String LEAKAGE = FinishRun.TALLY + "/leakage";
+
   /** What the built graph fixed that the report needs. */
   public record Built(Instant freshnessReference) {}
 
@@ -85,19 +91,18 @@ public final class TrainsetPipeline {
             .and(segmented.get(Rejected.TAG))
             .apply("AllRejected", Flatten.pCollections())
             .setCoder(RejectedCoder.of());
-    PCollection<String> rejectedFiles = rejected
+    PCollection<KV<String, String>> rejectedLines = rejected
         .apply("RejectedLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via((Rejected r) -> KV.of("rejected", r.toJson())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("WriteRejected", JsonLines.to(directory + "/_rejected"));
+            .via((Rejected r) -> KV.of(REJECTED, r.toJson())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     PipelineSpec.Kafka kafka = spec.input().kafka();
     if (kafka != null && kafka.deadLetters()) {
       rejected.apply("DeadLetterTopic", DeadLetterTopic.of(kafka));
     }
 
     PCollection<Document> documents = read.get(ReadDocuments.DOCUMENTS);
-    PCollection<String> tallyFiles =
+    PCollection<KV<String, String>> tallyLines =
         PCollectionList.of(documents.apply("TallyRead", RunTally.<Document>each("records_read")))
         .and(read.get(Rejected.TAG).apply("TallyUnreadable", RunTally.<Rejected>each("records_read")))
         .and(rejected.apply("TallyRejected", RunTally.rejections()))
@@ -106,21 +111,23 @@ public final class TrainsetPipeline {
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
-        .apply("Tally", RunTally.into(directory + "/" + FinishRun.TALLY, rejected)
-            .withWeightsOf(examples));
-    PCollection<String> leakageFiles = examples
+        .apply("Tally", RunTally.into(TALLY, rejected).withWeightsOf(examples));
+    PCollection<KV<String, String>> leakageLines = examples
         .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
         .apply("LeakageLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via((String line) -> KV.of("leakage", line)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("WriteLeakage", JsonLines.to(directory + "/" + FinishRun.TALLY));
+            .via((String line) -> KV.of(LEAKAGE, line)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    // One write for the three small outputs: each write is a chain of shuffles of its own.
+    PCollection<String> sideFiles = PCollectionList.of(rejectedLines)
+        .and(tallyLines)
+        .and(leakageLines)
+        .apply("SideLines", Flatten.pCollections())
+        .apply("WriteSideFiles", JsonLines.to(directory));
 
     Built built = new Built(computeWeights.reference());
     PCollectionList.of(written.get(WriteFormats.FILES))
-        .and(rejectedFiles)
-        .and(tallyFiles)
-        .and(leakageFiles)
+        .and(sideFiles)
         .apply("AllFiles", Flatten.pCollections())
         .apply("FinishRun", FinishRun.of(spec, folder,
             new FinishRun.Launch(runner, startMillis, built.freshnessReference())));

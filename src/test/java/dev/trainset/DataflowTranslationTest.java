@@ -55,7 +55,7 @@ class DataflowTranslationTest {
    * then the writes beside them. A stage added to the graph (FinishRun) is one more entry here.
    */
   private static final List<String> STEPS = List.of("ReadDocuments", "FilterQuality",
-      "ComputeWeights", "Segment", "StratifiedSplit", "WriteFormats", "WriteRejected", "Tally",
+      "ComputeWeights", "Segment", "StratifiedSplit", "WriteFormats", "Tally", "WriteSideFiles",
       "FinishRun");
 
   /** The run's staging folder, which FinishRun publishes into the output directory. */
@@ -63,8 +63,7 @@ class DataflowTranslationTest {
 
   /** Steps that write, and the folder under the output directory each writes to. */
   private static final Map<String, String> WRITES =
-      Map.of("WriteRejected", STAGING + "/_rejected", "Tally", STAGING + "/_tally",
-          "FinishRun", STAGING);
+      Map.of("WriteSideFiles", STAGING, "FinishRun", STAGING);
 
   // Held: java.util.logging keeps loggers weakly, and the translator logs a line per step.
   private static final Logger DATAFLOW_LOG = Logger.getLogger("org.apache.beam.runners.dataflow");

@@ -39,33 +39,36 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Counts what a run did, inside the pipeline, so the numbers of {@code stats.json} are exact on
  * every runner: each source is turned into tally keys ({@code [rejected, duplicate, quality]},
  * {@code [split, train]}, {@code [length, train, chars, 64.0]}, ...), the keys are counted, and
- * the counts and the first 100 errors are written as JSON lines for {@link RunStats} to read,
- * with what report.html shows beside the counts: the first rejected records of each reason and
- * the largest near-duplicate clusters ({@link ReportPage}). Its output, the files it wrote, tells the finishing
- * steps when the tally is complete.
+ * the counts and the first 100 errors become JSON lines for {@link RunStats} to read, with what
+ * report.html shows beside the counts: the first rejected records of each reason and the largest
+ * near-duplicate clusters ({@link ReportPage}). Its output is those lines, keyed by the file
+ * prefix they go to, for the run's one write of its small files ({@link JsonLines}).
  *
  * <p>Every count is per window: a streaming run's tally is its window's (each window is its own
  * export), a batch run's the whole run's. The global combines give nothing for no input, so a
  * window without rejections has no error lines, as a batch run without any.
  */
 public final class RunTally
-    extends PTransform<PCollectionList<List<String>>, PCollection<String>> {
+    extends PTransform<PCollectionList<List<String>>, PCollection<KV<String, String>>> {
   static final int MAX_ERRORS = 100;
 
-  private final String directory;
+  private final String destination;
   private final PCollection<Rejected> rejected;
   private final @Nullable PCollection<Example> exported;
 
   private RunTally(
-      String directory, PCollection<Rejected> rejected, @Nullable PCollection<Example> exported) {
-    this.directory = directory;
+      String destination, PCollection<Rejected> rejected, @Nullable PCollection<Example> exported) {
+    this.destination = destination;
     this.rejected = rejected;
     this.exported = exported;
   }
 
-  /** Counts the keys and keeps the first errors of {@code rejected}, into {@code directory}. */
-  public static RunTally into(String directory, PCollection<Rejected> rejected) {
-    return new RunTally(directory, rejected, null);
+  /**
+   * Counts the keys and keeps the first errors of {@code rejected}, as lines for the file prefix
+   * {@code destination} ({@code _tally/tally}).
+   */
+  public static RunTally into(String destination, PCollection<Rejected> rejected) {
+    return new RunTally(destination, rejected, null);
   }
 
   /**
@@ -73,12 +76,13 @@ public final class RunTally
    * WeightQuartiles}) and mean ({@link ExactMean}), both exact whatever the order of the input.
    */
   public RunTally withWeightsOf(PCollection<Example> exported) {
-    return new RunTally(directory, rejected, exported);
+    return new RunTally(destination, rejected, exported);
   }
 
-  /** The full path of each tally file written. */
+  /** Each tally line, keyed by the destination. */
   @Override
-  public PCollection<String> expand(PCollectionList<List<String>> keys) {
+  public PCollection<KV<String, String>> expand(PCollectionList<List<String>> keys) {
+    String to = destination;
     PCollection<String> counts =
         keys.apply("AllKeys", Flatten.pCollections())
             .setCoder(ListCoder.of(StringUtf8Coder.of()))
@@ -113,9 +117,8 @@ public final class RunTally
         .apply("Lines", Flatten.pCollections())
         .apply("Keyed", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via(line -> KV.of("tally", line)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("Write", JsonLines.to(directory));
+            .via(line -> KV.of(to, line)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }
 
   /** The rejected records of each reason the report shows: the first by id. */

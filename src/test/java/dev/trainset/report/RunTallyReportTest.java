@@ -12,6 +12,7 @@ import dev.trainset.model.Json;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.model.Tokenizer;
+import dev.trainset.write.JsonLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +81,8 @@ public class RunTallyReportTest {
     PCollectionList.of(exported.apply("TallyExported",
             RunTally.exports("lang", Tokenizer.CL100K_BASE)))
         .and(rejections.apply("TallyRejected", RunTally.rejections()))
-        .apply("Tally", RunTally.into(directory, rejections).withWeightsOf(exported));
+        .apply("Tally", RunTally.into("tally/tally", rejections).withWeightsOf(exported))
+        .apply("Write", JsonLines.to(folder.getRoot().toString()));
     pipeline.run().waitUntilFinish();
 
     List<String> tally = new ArrayList<>();
