@@ -124,7 +124,11 @@ trap 'exit 130' INT TERM
 
 # trainset's runs start from the class-data archive of this jar when the build made one, or from
 # the ahead-of-time cache that --aot trains below.
-TRAINSET=("$JAVA" "${JOPTS[@]}")
+# They use the serial collector, as README's command does (runners/README.md, "Memory"), unless
+# JAVA_OPTS names a collector.
+TRAINSET=("$JAVA")
+[[ " ${JOPTS[*]} " == *" -XX:+Use"*"GC "* ]] || TRAINSET+=(-XX:+UseSerialGC)
+TRAINSET+=("${JOPTS[@]}")
 if ((AOT)); then
   "$JAVA" -XX:AOTMode=record -XX:AOTConfiguration="$TMP/probe.aotconf" -version > /dev/null 2>&1 \
     || { echo "bench.sh: --aot needs JDK 25 or later; $JAVA is: $("$JAVA" -version 2>&1 | sed -n 1p)" >&2; exit 2; }
