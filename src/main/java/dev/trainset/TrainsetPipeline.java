@@ -37,8 +37,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The trainset graph: ReadDocuments, FilterQuality, ComputeWeights, Segment (then WeighExamples,
  * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
  * rejections flattened into {@code _rejected/} (and a dead-letter topic, when a Kafka read names
- * one) and the run's counts and the splits' leakage check into {@code _tally/}, those three in
- * one write; then FinishRun, which reads every written file back, writes the reports and
+ * one) and the run's counts and the splits' leakage check into {@code _tally/}, those three and
+ * the examples a format could not hold ({@code _validation/}) in one write; then FinishRun, which reads every written file back, writes the reports and
  * publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
  */
 public final class TrainsetPipeline {
@@ -118,8 +118,12 @@ public final class TrainsetPipeline {
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((String line) -> KV.of(LEAKAGE, line)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    // One write for the three small outputs: each write is a chain of shuffles of its own.
+    PCollection<KV<String, String>> validationLines = written.get(WriteFormats.VALIDATION)
+        .apply("ValidationLines", WriteFormats.validationLines())
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    // One write for the small outputs: each write is a chain of shuffles of its own.
     PCollection<String> sideFiles = PCollectionList.of(rejectedLines)
+        .and(validationLines)
         .and(tallyLines)
         .and(leakageLines)
         .apply("SideLines", Flatten.pCollections())

@@ -34,6 +34,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Values;
@@ -43,13 +44,15 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Writes every example in every format of {@code output.formats}, to {@code
  * <dir>/<format>/[<key>=<value>/...]<split>-SSSSS-of-NNNNN.<ext>}. An example a format cannot
- * represent goes to {@code <dir>/_validation/<format>-*.jsonl} and to the {@link #VALIDATION}
- * output, and is still written in the other formats.
+ * represent goes to the {@link #VALIDATION} output, for the run to write with its other small
+ * files into {@code <dir>/_validation/<format>-*.jsonl} ({@link #validationLines}), and is still
+ * written in the other formats.
  *
  * <p>All text formats are encoded in one pass and written by one write, so adding a format adds
  * no pass over the data. They are written by {@link OrderedShards}: the same examples give the
@@ -70,8 +73,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
       new TupleTag<KV<String, String>>("validation") {};
 
   /**
-   * The full path of every file this write made: data files, {@code _validation} files and side
-   * files such as csv's combined.csv. It is complete once every write is: the run's finishing
+   * The full path of every file this write made: data files and side files such as csv's
+   * combined.csv. It is complete once every write is: the run's finishing
    * steps wait on it.
    */
   public static final TupleTag<String> FILES = new TupleTag<String>("files") {};
@@ -166,9 +169,18 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
           .apply("WithTokensValidation", Flatten.pCollections());
       files = files.and(tokens.get(FILES));
     }
-    files = files.and(validation.apply("WriteValidation", JsonLines.to(directory + "/_validation")));
     return PCollectionTuple.of(WRITTEN, written).and(VALIDATION, validation)
         .and(FILES, files.apply("AllFiles", Flatten.pCollections()).setCoder(StringUtf8Coder.of()));
+  }
+
+  /**
+   * The {@link #VALIDATION} lines as {@link JsonLines} writes them: {@code KV<format, line>} to
+   * {@code KV<_validation/format, line>}.
+   */
+  public static MapElements<KV<String, String>, KV<String, String>> validationLines() {
+    return MapElements
+        .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+        .via((KV<String, String> line) -> KV.of("_validation/" + line.getKey(), line.getValue()));
   }
 
   /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -49,9 +51,19 @@ public class WriteFormatsTest {
   private static final Example TEXT = Example.text("t1", "Once upon a time.").withSplit("train");
 
   private PCollectionTuple write(PipelineSpec spec, Example... examples) {
-    return pipeline
+    PCollectionTuple out = pipeline
         .apply(Create.of(List.of(examples)).withCoder(ExampleCoder.of()))
         .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath()));
+    return writeValidation(out, folder.getRoot().getPath());
+  }
+
+  /** Writes the validation lines into {@code directory} as the run does, beside the formats. */
+  private static PCollectionTuple writeValidation(PCollectionTuple out, String directory) {
+    out.get(WriteFormats.VALIDATION)
+        .apply("ValidationLines", WriteFormats.validationLines())
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("WriteValidation", JsonLines.to(directory));
+    return out;
   }
 
   /**
@@ -95,10 +107,11 @@ public class WriteFormatsTest {
         .addElements(TimestampedValue.of(CHAT, start.plus(Duration.standardSeconds(61))))
         .advanceWatermarkToInfinity();
 
-    pipeline
+    String staging = folder.getRoot().getPath() + "/.staging-r";
+    writeValidation(pipeline
         .apply(stream)
         .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
-        .apply(WriteFormats.to(spec.output(), folder.getRoot().getPath() + "/.staging-r"));
+        .apply(WriteFormats.to(spec.output(), staging)), staging);
     pipeline.run();
 
     // Each window's files in its own folder, before the staging folder the run publishes from.
