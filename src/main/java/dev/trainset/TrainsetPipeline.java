@@ -1,5 +1,6 @@
 package dev.trainset;
 
+import dev.trainset.config.Dedup;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.finish.FinishRun;
 import dev.trainset.finish.OutputFolder;
@@ -111,7 +112,7 @@ public final class TrainsetPipeline {
         .and(written.get(WriteFormats.WRITTEN).apply("TallyWritten", RunTally.formats("records")))
         .and(written.get(WriteFormats.VALIDATION).apply("TallyInvalid", RunTally.formats("invalid")))
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
-        .apply("Tally", RunTally.into(TALLY, rejected).withWeightsOf(examples));
+        .apply("Tally", tally(spec, rejected, examples));
     PCollection<KV<String, String>> leakageLines = examples
         .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
         .apply("LeakageLines", MapElements
@@ -136,6 +137,13 @@ public final class TrainsetPipeline {
         .apply("FinishRun", FinishRun.of(spec, folder,
             new FinishRun.Launch(runner, startMillis, built.freshnessReference())));
     return built;
+  }
+
+  /** The run's counts, with the near-duplicate clusters when near dedup can make some. */
+  private static RunTally tally(
+      PipelineSpec spec, PCollection<Rejected> rejected, PCollection<Example> examples) {
+    RunTally tally = RunTally.into(TALLY, rejected).withWeightsOf(examples);
+    return spec.quality().dedup() == Dedup.NEAR ? tally.withNearClusters() : tally;
   }
 
   /** Record fields the stages after Segment look up: stratum, group and partition keys. */

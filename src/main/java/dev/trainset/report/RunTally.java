@@ -55,12 +55,14 @@ public final class RunTally
   private final String destination;
   private final PCollection<Rejected> rejected;
   private final @Nullable PCollection<Example> exported;
+  private final boolean nearClusters;
 
-  private RunTally(
-      String destination, PCollection<Rejected> rejected, @Nullable PCollection<Example> exported) {
+  private RunTally(String destination, PCollection<Rejected> rejected,
+      @Nullable PCollection<Example> exported, boolean nearClusters) {
     this.destination = destination;
     this.rejected = rejected;
     this.exported = exported;
+    this.nearClusters = nearClusters;
   }
 
   /**
@@ -68,7 +70,7 @@ public final class RunTally
    * {@code destination} ({@code _tally/tally}).
    */
   public static RunTally into(String destination, PCollection<Rejected> rejected) {
-    return new RunTally(destination, rejected, null);
+    return new RunTally(destination, rejected, null, false);
   }
 
   /**
@@ -76,7 +78,16 @@ public final class RunTally
    * WeightQuartiles}) and mean ({@link ExactMean}), both exact whatever the order of the input.
    */
   public RunTally withWeightsOf(PCollection<Example> exported) {
-    return new RunTally(destination, rejected, exported);
+    return new RunTally(destination, rejected, exported, nearClusters);
+  }
+
+  /**
+   * Also lists the largest near-duplicate clusters and counts them. Only near dedup refuses
+   * {@code near_duplicate}, so a run without it leaves these steps out of its graph: they would
+   * give nothing, and each is a shuffle of its own.
+   */
+  public RunTally withNearClusters() {
+    return new RunTally(destination, rejected, exported, true);
   }
 
   /** Each tally line, keyed by the destination. */
@@ -100,8 +111,10 @@ public final class RunTally
                 .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                 .via((Rejected r) -> KV.of(r.reason(), sampleLine(r))))
             .apply("FirstOfEachReason", Top.smallestPerKey(MAX_SAMPLES))
-            .apply("SampleLines", ParDo.of(new SampleLinesFn())))
-        .and(nearClusters(rejected).getAll());
+            .apply("SampleLines", ParDo.of(new SampleLinesFn())));
+    if (nearClusters) {
+      lines = lines.and(nearClusters(rejected).getAll());
+    }
     if (exported != null) {
       PCollection<Double> weights =
           exported.apply("Weights", MapElements.into(TypeDescriptors.doubles()).via(Example::weight));

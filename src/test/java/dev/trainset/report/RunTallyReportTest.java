@@ -81,7 +81,8 @@ public class RunTallyReportTest {
     PCollectionList.of(exported.apply("TallyExported",
             RunTally.exports("lang", Tokenizer.CL100K_BASE)))
         .and(rejections.apply("TallyRejected", RunTally.rejections()))
-        .apply("Tally", RunTally.into("tally/tally", rejections).withWeightsOf(exported))
+        .apply("Tally", RunTally.into("tally/tally", rejections).withWeightsOf(exported)
+            .withNearClusters())
         .apply("Write", JsonLines.to(folder.getRoot().toString()));
     pipeline.run().waitUntilFinish();
 
