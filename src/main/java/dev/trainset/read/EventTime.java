@@ -28,7 +28,7 @@ import org.joda.time.Instant;
  * committed offsets, which would start from nothing. The source's watermark has then already
  * passed the old timestamps the second reader finds, and every window after the read would drop
  * those records silently, after they were counted as read. The second reader starts from the
- * highest watermark any reader of its partition reached instead: its copies land in windows
+ * highest watermark any reader of its partition reported instead: its copies land in windows
  * still open and are refused there as duplicates, counted like any other.
  */
 final class EventTime extends TimestampPolicy<byte[], byte[]> {
@@ -37,24 +37,28 @@ final class EventTime extends TimestampPolicy<byte[], byte[]> {
 
   private static final Instant EARLIEST = new Instant(Long.MIN_VALUE / 2);
 
-  /** The highest watermark reached, by consumer group and partition, by the readers here. */
-  private static final ConcurrentMap<String, Instant> REACHED = new ConcurrentHashMap<>();
+  /**
+   * The highest watermark the readers here reported, by consumer group and partition: only a
+   * reported one can have made a record late downstream.
+   */
+  private static final ConcurrentMap<String, Instant> REPORTED = new ConcurrentHashMap<>();
 
-  private final String partition;
+  /** This policy's key in {@link #REPORTED}: its consumer group and partition. */
+  private final String groupPartition;
   private Instant watermark;
   private Instant newest;
 
   EventTime(String group, TopicPartition partition, Optional<Instant> previousWatermark) {
-    this.partition = group + "\u0000" + partition;
+    groupPartition = group + "\u0000" + partition;
     watermark = EARLIEST;
     advanceTo(previousWatermark.orElse(EARLIEST));
-    advanceTo(REACHED.getOrDefault(this.partition, EARLIEST));
+    advanceTo(REPORTED.getOrDefault(groupPartition, EARLIEST));
     newest = watermark.plus(LATE_MARGIN);
   }
 
   /**
    * One policy per partition read by {@code group}, resuming from the watermark a checkpoint
-   * kept, or from the highest one a reader of the partition reached already in this JVM.
+   * kept, or from the highest one a reader of the partition reported already in this JVM.
    */
   static TimestampPolicyFactory<byte[], byte[]> perPartition(String group) {
     return (TopicPartition partition, Optional<Instant> previous) ->
@@ -79,13 +83,13 @@ final class EventTime extends TimestampPolicy<byte[], byte[]> {
     if (context.getMessageBacklog() == 0) {
       advanceTo(context.getBacklogCheckTime().minus(LATE_MARGIN));
     }
+    REPORTED.merge(groupPartition, watermark, (a, b) -> a.isAfter(b) ? a : b);
     return watermark;
   }
 
   private void advanceTo(Instant time) {
     if (time.isAfter(watermark)) {
       watermark = time;
-      REACHED.merge(partition, time, (a, b) -> a.isAfter(b) ? a : b);
     }
   }
 }
