@@ -39,8 +39,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * the weight steps that need examples), StratifiedSplit, WriteFormats, with every stage's
  * rejections flattened into {@code _rejected/} (and a dead-letter topic, when a Kafka read names
  * one) and the run's counts and the splits' leakage check into {@code _tally/}, those three and
- * the examples a format could not hold ({@code _validation/}) in one write; then FinishRun, which reads every written file back, writes the reports and
- * publishes the run, {@code _SUCCESS} last, so that the run is finished by the graph itself.
+ * the examples a format could not hold ({@code _validation/}) in one write; then FinishRun,
+ * which reads every written file back, writes the reports and publishes the run, {@code
+ * _SUCCESS} last, so that the run is finished by the graph itself.
  */
 public final class TrainsetPipeline {
   /** The file prefixes of the small outputs, under the run's folder. */

@@ -19,8 +19,13 @@ class TrainsetPipelineTest {
   @TempDir Path out;
 
   /** The steps directly under Tally that the near-duplicate clusters need. */
+  private static final Set<String> CLUSTER_STEPS =
+      Set.of("Tally/LargestClusters", "Tally/CountClusters");
+
+  /** Which of {@link #CLUSTER_STEPS} the graph for {@code dedup} holds. */
   private Set<String> clusterSteps(String dedup) {
-    PipelineSpec spec = Fixtures.spec("quality: {dedup: " + dedup + "}\noutput: {dir: " + out + "}");
+    PipelineSpec spec =
+        Fixtures.spec("quality: {dedup: " + dedup + "}\noutput: {dir: " + out + "}");
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     TrainsetPipeline.build(pipeline, spec, OutputFolder.of(spec.output().dir(), "graph"),
         "DirectRunner", 0);
@@ -28,11 +33,8 @@ class TrainsetPipelineTest {
     pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override
       public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
-        String name = node.getFullName();
-        for (String step : Set.of("Tally/LargestClusters", "Tally/CountClusters")) {
-          if (name.equals(step)) {
-            steps.add(step);
-          }
+        if (CLUSTER_STEPS.contains(node.getFullName())) {
+          steps.add(node.getFullName());
         }
         return CompositeBehavior.ENTER_TRANSFORM;
       }
@@ -42,7 +44,7 @@ class TrainsetPipelineTest {
 
   @Test
   void onlyNearDedupTalliesNearDuplicateClusters() {
-    assertEquals(Set.of("Tally/CountClusters", "Tally/LargestClusters"), clusterSteps("near"));
+    assertEquals(CLUSTER_STEPS, clusterSteps("near"));
     assertEquals(Set.of(), clusterSteps("exact"));
     assertEquals(Set.of(), clusterSteps("none"));
   }

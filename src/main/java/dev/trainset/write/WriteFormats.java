@@ -74,8 +74,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
 
   /**
    * The full path of every file this write made: data files and side files such as csv's
-   * combined.csv. It is complete once every write is: the run's finishing
-   * steps wait on it.
+   * combined.csv. It is complete once every write is: the run's finishing steps wait on it.
    */
   public static final TupleTag<String> FILES = new TupleTag<String>("files") {};
 
