@@ -104,8 +104,14 @@ EOF
 }
 
 # A cluster id as Kafka writes them: 16 random bytes, base64url without padding.
+# 16 random bytes, URL-safe base64, as Kafka's own ids; never starting with '-', which the
+# storage tool would read as an option (as Kafka's Uuid.randomUuid avoids too).
 cluster_id() {
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+  local id
+  until id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n') && [[ $id != -* ]]; do
+    :
+  done
+  echo "$id"
 }
 
 java_opts() {
