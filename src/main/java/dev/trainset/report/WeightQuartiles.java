@@ -15,13 +15,16 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The quartiles of the weights, {@code [min, p25, p50, p75, max]}: exact, and the same whatever
@@ -56,7 +59,15 @@ public final class WeightQuartiles extends PTransform<PCollection<Double>, PColl
         .apply("Targets", ParDo.of(new TargetsFn()))
         .setCoder(ListCoder.of(KvCoder.of(VarLongCoder.of(), VarLongCoder.of())))
         .apply("TargetsView", View.asSingleton());
+    // The selection waits for the targets, which need every weight. A runner may hold each
+    // waiting bundle and retry it until they are there: the DirectRunner does, at once and again,
+    // and after a grouping upstream it has a bundle per key (per example here). Gathered into a
+    // few groups first, the weights wait as a few bundles; elsewhere it is a shuffle of numbers.
     return weights
+        .apply("Batch", WithKeys.of((Double weight) -> batch(weight))
+            .withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))
+        .apply("Gather", GroupByKey.create())
         .apply("InTargetBuckets", ParDo.of(new SelectFn(targets)).withSideInputs(targets))
         .setCoder(KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))
         .apply("ValueCounts", Combine.perKey(
@@ -65,6 +76,14 @@ public final class WeightQuartiles extends PTransform<PCollection<Double>, PColl
         .setCoder(KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))
         .apply("InOrder", Combine.globally(new InOrderFn()).withoutDefaults())
         .setCoder(ListCoder.of(DoubleCoder.of()));
+  }
+
+  /** Groups the weights are gathered in before they wait for the targets. */
+  static final int BATCHES = 8;
+
+  /** The group of {@link #BATCHES} a weight waits in. */
+  static int batch(double weight) {
+    return Math.floorMod(Double.hashCode(weight), BATCHES);
   }
 
   /** The weight's bucket: a key that sorts as the weights do ({@link Double#compare}). */
@@ -148,7 +167,7 @@ public final class WeightQuartiles extends PTransform<PCollection<Double>, PColl
   }
 
   /** Each weight in a target bucket, keyed by the quantile (0 to 4) whose bucket it is. */
-  static final class SelectFn extends DoFn<Double, KV<Integer, Double>> {
+  static final class SelectFn extends DoFn<KV<Integer, Iterable<Double>>, KV<Integer, Double>> {
     private final PCollectionView<List<KV<Long, Long>>> targets;
 
     SelectFn(PCollectionView<List<KV<Long, Long>>> targets) {
@@ -157,12 +176,13 @@ public final class WeightQuartiles extends PTransform<PCollection<Double>, PColl
 
     @ProcessElement
     public void process(ProcessContext context) {
-      double weight = context.element();
-      long bucket = bucket(weight);
       List<KV<Long, Long>> wanted = context.sideInput(targets);
-      for (int k = 0; k < wanted.size(); k++) {
-        if (wanted.get(k).getKey() == bucket) {
-          context.output(KV.of(k, weight));
+      for (double weight : context.element().getValue()) {
+        long bucket = bucket(weight);
+        for (int k = 0; k < wanted.size(); k++) {
+          if (wanted.get(k).getKey() == bucket) {
+            context.output(KV.of(k, weight));
+          }
         }
       }
     }

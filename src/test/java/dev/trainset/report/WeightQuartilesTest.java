@@ -4,8 +4,10 @@ import static org.junit.Assert.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -89,5 +91,17 @@ public class WeightQuartilesTest {
       assertEquals(ordered[i - 1] + " then " + ordered[i], true, before <= after);
     }
     assertEquals(true, WeightQuartiles.bucket(1.0) < WeightQuartiles.bucket(1.001));
+  }
+
+  @Test
+  public void everyWeightWaitsInOneOfTheBatches() {
+    Set<Integer> seen = new HashSet<>();
+    for (double weight : new double[] {Double.NEGATIVE_INFINITY, -1e9, -2.5, -1e-300, -0.0, 0.0,
+        1e-300, 0.5, 1.0, 1.0000000001, 1.174, 1.3305, 2.0, 1e300, Double.NaN}) {
+      int batch = WeightQuartiles.batch(weight);
+      assertEquals(weight + " -> " + batch, true, batch >= 0 && batch < WeightQuartiles.BATCHES);
+      seen.add(batch);
+    }
+    assertEquals(true, seen.size() > 1);
   }
 }
