@@ -45,7 +45,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class TrainsetPipeline {
   /** The file prefixes of the small outputs, under the run's folder. */
-  private static final String REJECTED = "_rejected/rejected";
+  private static final String REJECTED = Rejected.FOLDER + "/rejected";
   private static final String TALLY = FinishRun.TALLY + "/tally";
   private static final String LEAKAGE = FinishRun.TALLY + "/leakage";
 

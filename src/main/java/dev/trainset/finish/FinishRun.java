@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.config.Dedup;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Json;
+import dev.trainset.model.Rejected;
 import dev.trainset.model.Windows;
 import dev.trainset.report.ReportPage;
 import dev.trainset.report.RunStats;
 import dev.trainset.report.SplitChecks;
+import dev.trainset.write.WriteFormats;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
@@ -59,7 +61,8 @@ public final class FinishRun extends PTransform<PCollection<String>, PCollection
   private static final String RUN = "run";
 
   /** The folders a run publishes besides one per format. */
-  private static final List<String> SIDE_FOLDERS = List.of("_rejected", "_validation", "_report");
+  private static final List<String> SIDE_FOLDERS =
+      List.of(Rejected.FOLDER, WriteFormats.VALIDATION_FOLDER, "_report");
 
   /**
    * What the launcher knew when it built the graph: the runner's name, when the run started (for

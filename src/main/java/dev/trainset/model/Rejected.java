@@ -26,6 +26,9 @@ public record Rejected(
   /** The tag of the rejected side output, shared by every stage. */
   public static final TupleTag<Rejected> TAG = new TupleTag<Rejected>("rejected") {};
 
+  /** The folder of a run's output that holds its rejected records. */
+  public static final String FOLDER = "_rejected";
+
   public Rejected {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(stage, "stage");

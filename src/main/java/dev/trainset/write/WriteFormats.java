@@ -78,6 +78,9 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
    */
   public static final TupleTag<String> FILES = new TupleTag<String>("files") {};
 
+  /** The folder of a run's output that holds, per format, the examples it could not hold. */
+  public static final String VALIDATION_FOLDER = "_validation";
+
   /** Where a partition value that is absent goes, as Hive names it. */
   static final String NO_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
@@ -179,7 +182,7 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   public static MapElements<KV<String, String>, KV<String, String>> validationLines() {
     return MapElements
         .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-        .via((KV<String, String> line) -> KV.of("_validation/" + line.getKey(), line.getValue()));
+        .via((KV<String, String> line) -> KV.of(VALIDATION_FOLDER + "/" + line.getKey(), line.getValue()));
   }
 
   /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */
