@@ -103,9 +103,8 @@ java.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$-7s %3$s - %5$s%6$s%n
 EOF
 }
 
-# A cluster id as Kafka writes them: 16 random bytes, base64url without padding.
-# 16 random bytes, URL-safe base64, as Kafka's own ids; never starting with '-', which the
-# storage tool would read as an option (as Kafka's Uuid.randomUuid avoids too).
+# A cluster id as Kafka writes them: 16 random bytes, base64url without padding, never starting
+# with '-', which the storage tool would read as an option (Kafka's Uuid.randomUuid avoids it too).
 cluster_id() {
   local id
   until id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n') && [[ $id != -* ]]; do

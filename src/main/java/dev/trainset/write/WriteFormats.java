@@ -182,7 +182,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   public static MapElements<KV<String, String>, KV<String, String>> validationLines() {
     return MapElements
         .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-        .via((KV<String, String> line) -> KV.of(VALIDATION_FOLDER + "/" + line.getKey(), line.getValue()));
+        .via((KV<String, String> line) ->
+            KV.of(VALIDATION_FOLDER + "/" + line.getKey(), line.getValue()));
   }
 
   /** Where an example goes in a file: by a hash of its id, so that files are shuffled. */
