@@ -7,6 +7,7 @@ import dev.trainset.finish.OutputFolder;
 import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Document;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.report.RunTally;
@@ -62,11 +63,13 @@ public final class TrainsetPipeline {
   public static Built build(Pipeline pipeline, PipelineSpec spec, OutputFolder folder,
       String runner, long startMillis) {
     String directory = folder.staging();
+    Grain grain = Grain.forRunner(runner);
     PCollectionTuple read = pipeline.apply("ReadDocuments", ReadDocuments.from(spec.input()));
     PCollectionTuple filtered =
         read.get(ReadDocuments.DOCUMENTS)
             .apply("FilterQuality", FilterQuality.of(spec.quality(), spec.fields())
-                .withSegmentation(spec.segment()));
+                .withSegmentation(spec.segment())
+                .withGrain(grain));
     ComputeWeights computeWeights =
         ComputeWeights.of(spec.weights(), spec.fields()).withSegmentation(spec.segment());
     PCollectionTuple weighted =
@@ -81,7 +84,7 @@ public final class TrainsetPipeline {
         segmented.get(Segment.EXAMPLES).apply("WeighExamples",
             WeighExamples.of(spec.weights()).withSegmentation(spec.segment()));
     PCollection<Example> examples =
-        weighed.apply("StratifiedSplit", StratifiedSplit.of(spec.split()));
+        weighed.apply("StratifiedSplit", StratifiedSplit.of(spec.split()).withGrain(grain));
     PCollectionTuple written =
         examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory)
             .withTable(ExampleTable.of(spec)));

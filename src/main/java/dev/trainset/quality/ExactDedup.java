@@ -6,6 +6,7 @@ import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Content;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
@@ -28,11 +29,14 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.PCollectionList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -43,7 +47,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -53,39 +56,48 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * run keeps the same one.
  *
  * <p>The survivor is found by a combine (only ids cross the shuffle), then joined back to the
- * documents, so no worker holds more than one group's documents and no group is iterated twice.
+ * documents, so no group is iterated twice. The join meets them by content at a {@link Grain}:
+ * one group per content on Flink and Dataflow, so no worker holds more than one content's
+ * documents; a few groups of many contents on the DirectRunner.
  * On unbounded input, duplicates are found within each window first, then each window's
  * survivors are checked against what earlier windows kept within {@code dedup_ttl}.
  */
 final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTuple> {
-  private static final TupleTag<Document> DOCUMENTS = new TupleTag<>();
-  private static final TupleTag<KV<String, String>> SURVIVORS = new TupleTag<>();
+  private static final TupleTag<KV<String, Document>> DOCUMENTS = new TupleTag<>();
+  private static final TupleTag<KV<String, KV<String, String>>> SURVIVORS = new TupleTag<>();
 
   private final FieldMapping mapping;
   private final Duration ttl;
+  private final Grain grain;
 
-  /** Dedup by content; on unbounded input a content is remembered across windows for {@code ttl}. */
-  ExactDedup(FieldMapping mapping, java.time.Duration ttl) {
+  /**
+   * Dedup by content, joining survivors to documents at {@code grain}; on unbounded input a
+   * content is remembered across windows for {@code ttl}.
+   */
+  ExactDedup(FieldMapping mapping, java.time.Duration ttl, Grain grain) {
     this.mapping = mapping;
     this.ttl = Duration.millis(ttl.toMillis());
+    this.grain = grain;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Document> documents) {
-    PCollection<KV<String, Document>> keyed =
+    Grain grain = this.grain;
+    // (group of the content, (the content within its group, document)).
+    PCollection<KV<String, KV<String, Document>>> keyed =
         documents
-            .apply("KeyByContent", ParDo.of(new KeyByContentFn(mapping)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentCoder.of()));
-    PCollection<KV<String, KV<String, String>>> survivors =
+            .apply("KeyByContent", ParDo.of(new KeyByContentFn(mapping, grain)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(),
+                KvCoder.of(StringUtf8Coder.of(), DocumentCoder.of())));
+    KvCoder<String, String> idAndOrigin = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    PCollection<KV<String, KV<String, KV<String, String>>>> survivors =
         keyed
-            .apply(
-                "IdAndOrigin",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(),
-                            TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
-                    .via(kv -> KV.of(kv.getKey(), KV.of(kv.getValue().id(), kv.getValue().origin()))))
-            .apply("Survivor", Combine.perKey(ExactDedup::smaller));
+            .apply("IdAndOrigin", ParDo.of(new IdAndOriginFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), idAndOrigin))
+            .apply("Survivor", Combine.perKey(ExactDedup::smaller))
+            .apply("SurvivorGroups", ParDo.of(new ToGroupFn(grain)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(),
+                KvCoder.of(StringUtf8Coder.of(), idAndOrigin)));
     PCollectionTuple split =
         KeyedPCollectionTuple.of(SURVIVORS, survivors)
             .and(DOCUMENTS, keyed)
@@ -133,17 +145,24 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
     return a.getValue().compareTo(b.getValue()) <= 0 ? a : b;
   }
 
-  /** Keys a document by a hash of its normalized full text (fields kept apart by a separator). */
-  static final class KeyByContentFn extends DoFn<Document, KV<String, Document>> {
+  /**
+   * Keys a document by a hash of its normalized full text (fields kept apart by a separator),
+   * split into the hash's group at the grain and the hash within it.
+   */
+  static final class KeyByContentFn extends DoFn<Document, KV<String, KV<String, Document>>> {
     private final FieldMapping mapping;
+    private final Grain grain;
 
-    KeyByContentFn(FieldMapping mapping) {
+    KeyByContentFn(FieldMapping mapping, Grain grain) {
       this.mapping = mapping;
+      this.grain = grain;
     }
 
     @ProcessElement
-    public void process(@Element Document document, OutputReceiver<KV<String, Document>> out) {
-      out.output(KV.of(key(document), document));
+    public void process(@Element Document document,
+        OutputReceiver<KV<String, KV<String, Document>>> out) {
+      String content = key(document);
+      out.output(KV.of(grain.group(content), KV.of(grain.member(content), document)));
     }
 
     String key(Document document) {
@@ -152,6 +171,35 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
       // CheckFn ran first, so every document maps; the raw record is the fallback all the same.
       String content = example != null ? Content.key(example) : Content.normalize(document.fields().toString());
       return Hashes.sha256Hex(content, 32);
+    }
+  }
+
+  /** A document's content with its id and origin, the survivor's candidates. */
+  static final class IdAndOriginFn
+      extends DoFn<KV<String, KV<String, Document>>, KV<String, KV<String, String>>> {
+    @ProcessElement
+    public void process(@Element KV<String, KV<String, Document>> keyed,
+        OutputReceiver<KV<String, KV<String, String>>> out) {
+      Document document = keyed.getValue().getValue();
+      out.output(KV.of(Grain.key(keyed.getKey(), keyed.getValue().getKey()),
+          KV.of(document.id(), document.origin())));
+    }
+  }
+
+  /** A content's survivor under the group its documents went to. */
+  static final class ToGroupFn
+      extends DoFn<KV<String, KV<String, String>>, KV<String, KV<String, KV<String, String>>>> {
+    private final Grain grain;
+
+    ToGroupFn(Grain grain) {
+      this.grain = grain;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, KV<String, String>> survivor,
+        OutputReceiver<KV<String, KV<String, KV<String, String>>>> out) {
+      String content = survivor.getKey();
+      out.output(KV.of(grain.group(content), KV.of(grain.member(content), survivor.getValue())));
     }
   }
 
@@ -166,7 +214,7 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
     private final KeyByContentFn content;
 
     KeyWithWindowFn(FieldMapping mapping) {
-      this.content = new KeyByContentFn(mapping);
+      this.content = new KeyByContentFn(mapping, Grain.FINE);
     }
 
     @ProcessElement
@@ -230,18 +278,23 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
     }
   }
 
-  /** Passes the survivor of each content group and refuses the rest. */
+  /** Passes the survivor of each content in the group and refuses the rest. */
   static final class KeepSurvivorFn extends DoFn<KV<String, CoGbkResult>, Document> {
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> group, MultiOutputReceiver out) {
-      KV<String, String> survivor = group.getValue().getOnly(SURVIVORS);
-      boolean kept = false;
-      for (Document document : group.getValue().getAll(DOCUMENTS)) {
+      Map<String, KV<String, String>> survivors = new HashMap<>();
+      for (KV<String, KV<String, String>> survivor : group.getValue().getAll(SURVIVORS)) {
+        survivors.put(Grain.key(group.getKey(), survivor.getKey()), survivor.getValue());
+      }
+      Set<String> kept = new HashSet<>();
+      for (KV<String, Document> member : group.getValue().getAll(DOCUMENTS)) {
+        String content = Grain.key(group.getKey(), member.getKey());
+        KV<String, String> survivor = survivors.get(content);
+        Document document = member.getValue();
         // The same file matched by two globs yields the same (id, origin) twice: keep one.
-        if (!kept
-            && document.id().equals(survivor.getKey())
-            && document.origin().equals(survivor.getValue())) {
-          kept = true;
+        if (document.id().equals(survivor.getKey())
+            && document.origin().equals(survivor.getValue())
+            && kept.add(content)) {
           out.get(FilterQuality.KEPT).output(document);
         } else {
           out.get(Rejected.TAG).output(Rejections.of(document, Stage.QUALITY, Reason.DUPLICATE,

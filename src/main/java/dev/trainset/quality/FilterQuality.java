@@ -13,6 +13,7 @@ import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Example;
 import dev.trainset.model.FieldPath;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
@@ -62,15 +63,17 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
 
   private final PipelineSpec.Quality quality;
   private final FieldMapping mapping;
+  private final Grain grain;
 
-  private FilterQuality(PipelineSpec.Quality quality, FieldMapping mapping) {
+  private FilterQuality(PipelineSpec.Quality quality, FieldMapping mapping, Grain grain) {
     this.quality = quality;
     this.mapping = mapping;
+    this.grain = grain;
   }
 
   /** Filters by {@code quality}, seeing records through {@code fields}. */
   public static FilterQuality of(PipelineSpec.Quality quality, PipelineSpec.Fields fields) {
-    return new FilterQuality(quality, new FieldMapping(fields));
+    return new FilterQuality(quality, new FieldMapping(fields), Grain.FINE);
   }
 
   /**
@@ -79,7 +82,12 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
    * refused for lacking an {@code output} field.
    */
   public FilterQuality withSegmentation(PipelineSpec.Segment segment) {
-    return new FilterQuality(quality, new FieldMapping(mapping.fields(), segment));
+    return new FilterQuality(quality, new FieldMapping(mapping.fields(), segment), grain);
+  }
+
+  /** Groups exact duplicates for their join at {@code newGrain} ({@link Grain#FINE} by default). */
+  public FilterQuality withGrain(Grain newGrain) {
+    return new FilterQuality(quality, mapping, newGrain);
   }
 
   @Override
@@ -94,7 +102,8 @@ public final class FilterQuality extends PTransform<PCollection<Document>, PColl
     if (quality.dedup() == Dedup.NONE) {
       return checked;
     }
-    PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates", new ExactDedup(mapping, quality.dedupTtlDuration()));
+    PCollectionTuple deduped = checked.get(KEPT).apply("DropExactDuplicates",
+        new ExactDedup(mapping, quality.dedupTtlDuration(), grain));
     PCollectionList<Rejected> rejected =
         PCollectionList.of(checked.get(Rejected.TAG)).and(deduped.get(Rejected.TAG));
     if (quality.dedup() == Dedup.NEAR) {

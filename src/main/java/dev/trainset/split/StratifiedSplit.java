@@ -3,6 +3,7 @@ package dev.trainset.split;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +54,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class StratifiedSplit extends PTransform<PCollection<Example>, PCollection<Example>> {
   static final int BUCKET_BITS = 16;
 
+  /** Bits of buckets at {@link Grain#COARSE}: four buckets per stratum. */
+  static final int COARSE_BUCKET_BITS = 2;
+
   /** (stratum, bucket). */
   private static final KvCoder<String, Integer> BUCKET_KEY =
       KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
@@ -69,6 +73,15 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
 
   public static StratifiedSplit of(PipelineSpec.Split split) {
     return new StratifiedSplit(split, BUCKET_BITS, false);
+  }
+
+  /**
+   * Examples meet their bucket's plan at {@code grain}: {@value #BUCKET_BITS} bits of buckets per
+   * stratum when {@link Grain#FINE} (the default), {@value #COARSE_BUCKET_BITS} when {@link
+   * Grain#COARSE}. The assignment is the same either way.
+   */
+  public StratifiedSplit withGrain(Grain grain) {
+    return withBucketBits(grain == Grain.FINE ? BUCKET_BITS : COARSE_BUCKET_BITS);
   }
 
   /** Fewer buckets, so that tests see many units share a boundary bucket. */

@@ -6,9 +6,13 @@ import static dev.trainset.testing.Fixtures.spec;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import static org.junit.Assert.assertEquals;
+
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.fields.FieldMapping;
 import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Rejected;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -21,6 +25,8 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 
@@ -139,6 +145,43 @@ public class FilterQualityTest {
         .containsInAnyOrder(
             Rejected.of(first, "quality", "duplicate", "duplicate of a (test:2)"),
             Rejected.of(sameId, "quality", "duplicate", "duplicate of a (test:2)"));
+    pipeline.run();
+  }
+
+  @Test
+  public void keepsTheSameSurvivorsAtEitherGrain() {
+    PipelineSpec spec = spec("quality: {dedup: exact}");
+    // Twenty contents fall in nine of the sixteen coarse groups: groups hold several contents.
+    List<Document> documents = new ArrayList<>();
+    List<Document> survivors = new ArrayList<>();
+    List<Rejected> duplicates = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Document first = doc("d" + i, 2 * i, "{\"instruction\": \"Count to " + i + ".\","
+          + " \"output\": \"Done.\"}");
+      Document copy = doc("k" + i, 2 * i + 1, "{\"instruction\": \"COUNT to  " + i + ".\","
+          + " \"output\": \"done.\"}");
+      documents.add(copy);
+      documents.add(first);
+      survivors.add(first);
+      duplicates.add(Rejected.of(copy, "quality", "duplicate",
+          "duplicate of d" + i + " (test:" + 2 * i + ")"));
+    }
+    // The same file read through two globs: one of the two is kept.
+    documents.add(survivors.get(0));
+    duplicates.add(Rejected.of(survivors.get(0), "quality", "duplicate", "duplicate of d0 (test:0)"));
+    ExactDedup.KeyByContentFn content =
+        new ExactDedup.KeyByContentFn(new FieldMapping(spec.fields()), Grain.COARSE);
+    assertEquals(9, survivors.stream()
+        .map(document -> Grain.COARSE.group(content.key(document)))
+        .distinct().count());
+
+    for (Grain grain : Grain.values()) {
+      PCollectionTuple out = pipeline
+          .apply("Documents" + grain, Create.of(documents).withCoder(DocumentCoder.of()))
+          .apply("Filter" + grain, FilterQuality.of(spec.quality(), spec.fields()).withGrain(grain));
+      PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(survivors);
+      PAssert.that(out.get(Rejected.TAG)).containsInAnyOrder(duplicates);
+    }
     pipeline.run();
   }
 
