@@ -87,7 +87,8 @@ public final class TrainsetPipeline {
         weighed.apply("StratifiedSplit", StratifiedSplit.of(spec.split()).withGrain(grain));
     PCollectionTuple written =
         examples.apply("WriteFormats", WriteFormats.to(spec.output(), directory)
-            .withTable(ExampleTable.of(spec)));
+            .withTable(ExampleTable.of(spec))
+            .withGrain(grain));
 
     PCollection<Rejected> rejected =
         PCollectionList.of(read.get(Rejected.TAG))
@@ -118,7 +119,7 @@ public final class TrainsetPipeline {
         .and(segmented.get(Segment.CUTS).apply("TallyCuts", RunTally.cuts()))
         .apply("Tally", tally(spec, rejected, examples));
     PCollection<KV<String, String>> leakageLines = examples
-        .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()))
+        .apply("SplitLeakage", SplitLeakage.of(spec.split().groupBy()).withGrain(grain))
         .apply("LeakageLines", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((String line) -> KV.of(LEAKAGE, line)))
@@ -132,7 +133,7 @@ public final class TrainsetPipeline {
         .and(tallyLines)
         .and(leakageLines)
         .apply("SideLines", Flatten.pCollections())
-        .apply("WriteSideFiles", JsonLines.to(directory));
+        .apply("WriteSideFiles", JsonLines.to(directory).withGrain(grain));
 
     Built built = new Built(computeWeights.reference());
     PCollectionList.of(written.get(WriteFormats.FILES))

@@ -14,25 +14,28 @@ public enum Grain {
   FINE,
   COARSE;
 
-  /** Hex digits of a content key that name its group under {@link #COARSE}: 16 groups. */
-  private static final int COARSE_PREFIX = 1;
+  /** Groups under {@link #COARSE}. */
+  static final int COARSE_GROUPS = 16;
 
   /** The grain for a runner, by its simple class name. */
   public static Grain forRunner(String runner) {
     return "DirectRunner".equals(runner) ? COARSE : FINE;
   }
 
-  /** The group a hex key shuffles under: the key itself, or under {@link #COARSE} its prefix. */
-  public String group(String hexKey) {
-    return this == FINE ? hexKey : hexKey.substring(0, COARSE_PREFIX);
+  /**
+   * The group a key shuffles under: the key itself, or under {@link #COARSE} one of {@value
+   * #COARSE_GROUPS}, from the key's {@link String#hashCode} (the same on every JVM).
+   */
+  public String group(String key) {
+    return this == FINE ? key : Integer.toString(Math.floorMod(key.hashCode(), COARSE_GROUPS));
   }
 
   /**
-   * What tells a hex key apart within its group: nothing under {@link #FINE}, where the group is
-   * the key, so that the key does not cross the shuffle twice.
+   * What tells a key apart within its group: nothing under {@link #FINE}, where the group is the
+   * key, so that the key does not cross the shuffle twice.
    */
-  public String member(String hexKey) {
-    return this == FINE ? "" : hexKey;
+  public String member(String key) {
+    return this == FINE ? "" : key;
   }
 
   /** The key back from its group and member. */

@@ -6,6 +6,7 @@ import dev.trainset.model.Document;
 import dev.trainset.model.DocumentCoder;
 import dev.trainset.model.Content;
 import dev.trainset.model.Example;
+import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Reason;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -94,7 +94,7 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
         keyed
             .apply("IdAndOrigin", ParDo.of(new IdAndOriginFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), idAndOrigin))
-            .apply("Survivor", Combine.perKey(ExactDedup::smaller))
+            .apply("Survivor", CombineAtGrain.of(grain, ExactDedup::smaller))
             .apply("SurvivorGroups", ParDo.of(new ToGroupFn(grain)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(),
                 KvCoder.of(StringUtf8Coder.of(), idAndOrigin)));

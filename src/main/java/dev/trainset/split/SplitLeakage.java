@@ -3,7 +3,9 @@ package dev.trainset.split;
 import dev.trainset.model.Content;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import java.util.List;
@@ -34,7 +36,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <p>Each check is a combine per key (group value, content hash) of the splits seen, then a
  * global combine of the keys seen in two or more splits, so no worker holds more than a key's
- * summary. Over unbounded input each window is checked on its own, as each is its own export.
+ * summary ({@link Grain#COARSE}: a group of keys' summaries). Over unbounded input each window is checked on its own, as each is its own export.
  */
 public final class SplitLeakage extends PTransform<PCollection<Example>, PCollection<String>> {
   static final int SAMPLES = 10;
@@ -45,32 +47,39 @@ public final class SplitLeakage extends PTransform<PCollection<Example>, PCollec
           KvCoder.of(VarLongCoder.of(), ListCoder.of(StringUtf8Coder.of())));
 
   private final String groupBy;
+  private final Grain grain;
 
-  private SplitLeakage(String groupBy) {
+  private SplitLeakage(String groupBy, Grain grain) {
     this.groupBy = groupBy;
+    this.grain = grain;
   }
 
   /** Checks content always, and groups of {@code groupBy} when it is not empty. */
   public static SplitLeakage of(String groupBy) {
-    return new SplitLeakage(groupBy);
+    return new SplitLeakage(groupBy, Grain.FINE);
+  }
+
+  /** Combines the keys at {@code newGrain} ({@link Grain#FINE} by default). */
+  public SplitLeakage withGrain(Grain newGrain) {
+    return new SplitLeakage(groupBy, newGrain);
   }
 
   @Override
   public PCollection<String> expand(PCollection<Example> examples) {
     PCollectionList<String> lines =
-        PCollectionList.of(leaks(examples, "content", new ByContentFn()));
+        PCollectionList.of(leaks(examples, "content", new ByContentFn(), grain));
     if (!groupBy.isEmpty()) {
-      lines = lines.and(leaks(examples, "groups", new ByGroupFn(groupBy)));
+      lines = lines.and(leaks(examples, "groups", new ByGroupFn(groupBy), grain));
     }
     return lines.apply("Lines", Flatten.pCollections());
   }
 
-  private static PCollection<String> leaks(
-      PCollection<Example> examples, String kind, DoFn<Example, KV<String, KV<List<String>, KV<Long, List<String>>>>> key) {
+  private static PCollection<String> leaks(PCollection<Example> examples, String kind,
+      DoFn<Example, KV<String, KV<List<String>, KV<Long, List<String>>>>> key, Grain grain) {
     return examples
         .apply("By" + kind, ParDo.of(key))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SEEN))
-        .apply("Seen" + kind, Combine.perKey(SplitLeakage::merge))
+        .apply("Seen" + kind, CombineAtGrain.of(grain, SplitLeakage::merge))
         .apply("Values" + kind, Values.create())
         .apply("InTwoSplits" + kind, Filter.by(seen -> seen.getKey().size() > 1))
         .apply("PerKey" + kind, MapElements

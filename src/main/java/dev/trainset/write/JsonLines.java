@@ -1,5 +1,6 @@
 package dev.trainset.write;
 
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -19,13 +20,20 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class JsonLines extends PTransform<PCollection<KV<String, String>>, PCollection<String>> {
   private final String directory;
+  private final Grain grain;
 
-  private JsonLines(String directory) {
+  private JsonLines(String directory, Grain grain) {
     this.directory = directory;
+    this.grain = grain;
   }
 
   public static JsonLines to(String directory) {
-    return new JsonLines(directory);
+    return new JsonLines(directory, Grain.FINE);
+  }
+
+  /** Writes at {@code newGrain} (see {@link OrderedShards#withGrain}). */
+  public JsonLines withGrain(Grain newGrain) {
+    return new JsonLines(directory, newGrain);
   }
 
   /** The full path of each file written. */
@@ -40,7 +48,7 @@ public final class JsonLines extends PTransform<PCollection<KV<String, String>>,
         .setCoder(KvCoder.of(StringUtf8Coder.of(),
             KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
         .apply("Write", OrderedShards.<String>to(directory, StringUtf8Coder.of(),
-            prefix -> TextIO.sink(), prefix -> ".jsonl"))
+            prefix -> TextIO.sink(), prefix -> ".jsonl").withGrain(grain))
         .apply("Files", Values.create());
   }
 }

@@ -1,6 +1,7 @@
 package dev.trainset.write;
 
 import dev.trainset.model.CountEach;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Windows;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -73,6 +76,7 @@ public final class OrderedShards<V>
   private final long firstIndex;
   private final long endIndex;
   private final boolean indexed;
+  private final Grain grain;
 
   /**
    * Makes the sink of one file from its destination, the index of its first record and the
@@ -85,7 +89,7 @@ public final class OrderedShards<V>
 
   private OrderedShards(String directory, Coder<V> recordCoder, IndexedSinks<V> sinks,
       SerializableFunction<String, String> extensions, Compression compression,
-      long maxRecordsPerFile, long firstIndex, long endIndex, boolean indexed) {
+      long maxRecordsPerFile, long firstIndex, long endIndex, boolean indexed, Grain grain) {
     this.directory = directory;
     this.recordCoder = recordCoder;
     this.sinks = sinks;
@@ -95,6 +99,7 @@ public final class OrderedShards<V>
     this.firstIndex = firstIndex;
     this.endIndex = endIndex;
     this.indexed = indexed;
+    this.grain = grain;
   }
 
   /**
@@ -107,7 +112,7 @@ public final class OrderedShards<V>
     return new OrderedShards<>(directory, recordCoder,
         (destination, first, size) -> sinks.apply(destination), extensions,
         Compression.UNCOMPRESSED, 0,
-        0, Long.MAX_VALUE, false);
+        0, Long.MAX_VALUE, false, Grain.FINE);
   }
 
   /**
@@ -118,12 +123,12 @@ public final class OrderedShards<V>
   public static <V> OrderedShards<V> toIndexed(String directory, Coder<V> recordCoder,
       IndexedSinks<V> sinks, SerializableFunction<String, String> extensions) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions,
-        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE, true);
+        Compression.UNCOMPRESSED, 0, 0, Long.MAX_VALUE, true, Grain.FINE);
   }
 
   public OrderedShards<V> withCompression(Compression newCompression) {
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, newCompression,
-        maxRecordsPerFile, firstIndex, endIndex, indexed);
+        maxRecordsPerFile, firstIndex, endIndex, indexed, grain);
   }
 
   /** Writes only the records whose index is in {@code [start, end)}, in every destination. */
@@ -133,7 +138,7 @@ public final class OrderedShards<V>
           "an index range needs 0 <= start <= end, got [" + start + ", " + end + ")");
     }
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression,
-        maxRecordsPerFile, start, end, indexed);
+        maxRecordsPerFile, start, end, indexed, grain);
   }
 
   /** At most {@code max} records per file; 0 for no cap (files then hold about one shard). */
@@ -142,7 +147,17 @@ public final class OrderedShards<V>
       throw new IllegalArgumentException("max records per file must be >= 0, got " + max);
     }
     return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression, max,
-        firstIndex, endIndex, indexed);
+        firstIndex, endIndex, indexed, grain);
+  }
+
+  /**
+   * At {@link Grain#COARSE} (the DirectRunner) a destination is one group that its worker cuts
+   * into the same shards and files: no count waits as a side input, which the DirectRunner
+   * retries bundle by bundle until the count is there. The files are the same at either grain.
+   */
+  public OrderedShards<V> withGrain(Grain newGrain) {
+    return new OrderedShards<>(directory, recordCoder, sinks, extensions, compression,
+        maxRecordsPerFile, firstIndex, endIndex, indexed, newGrain);
   }
 
   /** For each file written, {@code KV<destination, the file's full path>}. */
@@ -153,6 +168,12 @@ public final class OrderedShards<V>
     }
     long shardRecords = maxRecordsPerFile > 0 ? Math.min(maxRecordsPerFile, SHARD_RECORDS)
         : SHARD_RECORDS;
+    if (grain == Grain.COARSE) {
+      return records
+          .apply("GroupDestinations", GroupByKey.create())
+          .apply("WriteDestinations", ParDo.of(new WriteDestinationFn<>(this, shardRecords)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    }
     KvCoder<String, Integer> shardCoder = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
     PCollectionView<Map<String, Long>> destinationSizes = records
         .apply("Destinations", Keys.create())
@@ -206,7 +227,7 @@ public final class OrderedShards<V>
     public void process(ProcessContext context) {
       KV<String, KV<String, V>> record = context.element();
       int shards = shardCount(context.sideInput(sizes).get(record.getKey()), shardRecords);
-      int shard = (int) (Hashes.unitInterval(0, record.getValue().getKey()) * shards);
+      int shard = shardOf(record.getValue().getKey(), shards);
       context.output(KV.of(KV.of(record.getKey(), shard), record.getValue()));
     }
   }
@@ -227,69 +248,116 @@ public final class OrderedShards<V>
 
     @ProcessElement
     public void process(ProcessContext context, BoundedWindow window) throws IOException {
-      String directory = Windows.place(spec.directory, window);
       String destination = context.element().getKey().getKey();
-      int shard = context.element().getKey().getValue();
       Map<KV<String, Integer>, Long> sizes = context.sideInput(shardSizes);
       long destinationSize = context.sideInput(destinationSizes).get(destination);
-      int shards = shardCount(destinationSize, shardRecords);
-      int firstFile = 0;
-      int totalFiles = 0;
-      long offset = 0;
-      long shardOffset = 0;
-      for (int s = 0; s < shards; s++) {
-        long size = sizes.getOrDefault(KV.of(destination, s), 0L);
-        int files = filesFor(selected(offset, size, spec.firstIndex, spec.endIndex),
-            spec.maxRecordsPerFile);
-        if (s < shard) {
-          firstFile += files;
-        } else if (s == shard) {
-          shardOffset = offset;
-        }
-        totalFiles += files;
-        offset += size;
-      }
+      spec.writeShard(Windows.place(spec.directory, window), destination,
+          context.element().getKey().getValue(), context.element().getValue(),
+          s -> sizes.getOrDefault(KV.of(destination, s), 0L), destinationSize, shardRecords,
+          context::output);
+    }
+  }
+
+  /** Coarse grain: one destination's records, cut into its shards and written shard by shard. */
+  static final class WriteDestinationFn<V>
+      extends DoFn<KV<String, Iterable<KV<String, V>>>, KV<String, String>> {
+    private final OrderedShards<V> spec;
+    private final long shardRecords;
+
+    WriteDestinationFn(OrderedShards<V> spec, long shardRecords) {
+      this.spec = spec;
+      this.shardRecords = shardRecords;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<KV<String, V>>> destination,
+        BoundedWindow window, OutputReceiver<KV<String, String>> out) throws IOException {
       List<KV<String, V>> all = new ArrayList<>();
-      context.element().getValue().forEach(all::add);
-      sort(all, spec.recordCoder);
-      int skipped = (int) Math.min(all.size(), Math.max(0, spec.firstIndex - shardOffset));
-      long firstIndex = shardOffset + skipped;
-      List<KV<String, V>> records = all.subList(skipped,
-          (int) Math.max(skipped, Math.min(all.size(), spec.endIndex - shardOffset)));
-      int files = filesFor(records.size(), spec.maxRecordsPerFile);
-      ShardNaming naming = new ShardNaming(destination, spec.extensions.apply(destination));
-      for (int part = 0; part < files; part++) {
-        // Even parts: ranks [part * n / files, (part + 1) * n / files).
-        int from = (int) ((long) part * records.size() / files);
-        int to = (int) ((long) (part + 1) * records.size() / files);
-        String name = naming.name(firstFile + part, totalFiles, spec.compression);
-        write(directory + "/" + name, spec.sinks.sink(destination, firstIndex + from,
-                destinationSize),
-            records.subList(from, to));
-        context.output(KV.of(destination, directory + "/" + name));
+      destination.getValue().forEach(all::add);
+      int shards = shardCount(all.size(), shardRecords);
+      List<List<KV<String, V>>> byShard = new ArrayList<>();
+      for (int s = 0; s < shards; s++) {
+        byShard.add(new ArrayList<>());
       }
-    }
-
-    private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
-        throws IOException {
-      ResourceId file = FileSystems.matchNewResource(path, false);
-      WritableByteChannel channel =
-          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY));
-      try {
-        sink.open(channel);
-        for (KV<String, V> record : records) {
-          sink.write(record.getValue());
-        }
-        sink.flush();
-      } finally {
-        // ParquetIO's sink closes the channel itself, and a second close of an S3 upload would
-        // complete it again (S3 refuses that): close only what is still open.
-        if (channel.isOpen()) {
-          channel.close();
+      for (KV<String, V> record : all) {
+        byShard.get(shardOf(record.getKey(), shards)).add(record);
+      }
+      for (int shard = 0; shard < shards; shard++) {
+        if (!byShard.get(shard).isEmpty()) {
+          spec.writeShard(Windows.place(spec.directory, window), destination.getKey(), shard,
+              byShard.get(shard), s -> byShard.get(s).size(), all.size(), shardRecords,
+              out::output);
         }
       }
     }
+  }
 
+  /** The shard of {@code shards} a record's sort key hashes to. */
+  static int shardOf(String sortKey, int shards) {
+    return (int) (Hashes.unitInterval(0, sortKey) * shards);
+  }
+
+  /**
+   * Sorts one shard of a destination and writes it as its files, numbered from the sizes of the
+   * destination's other shards; gives {@code KV<destination, path>} for each file.
+   */
+  private void writeShard(String directory, String destination, int shard,
+      Iterable<KV<String, V>> shardRecords, IntToLongFunction shardSize, long destinationSize,
+      long recordsPerShard, Consumer<KV<String, String>> out) throws IOException {
+    int shards = shardCount(destinationSize, recordsPerShard);
+    int firstFile = 0;
+    int totalFiles = 0;
+    long offset = 0;
+    long shardOffset = 0;
+    for (int s = 0; s < shards; s++) {
+      long size = shardSize.applyAsLong(s);
+      int files = filesFor(selected(offset, size, firstIndex, endIndex), maxRecordsPerFile);
+      if (s < shard) {
+        firstFile += files;
+      } else if (s == shard) {
+        shardOffset = offset;
+      }
+      totalFiles += files;
+      offset += size;
+    }
+    List<KV<String, V>> all = new ArrayList<>();
+    shardRecords.forEach(all::add);
+    sort(all, recordCoder);
+    int skipped = (int) Math.min(all.size(), Math.max(0, firstIndex - shardOffset));
+    long first = shardOffset + skipped;
+    List<KV<String, V>> records = all.subList(skipped,
+        (int) Math.max(skipped, Math.min(all.size(), endIndex - shardOffset)));
+    int files = filesFor(records.size(), maxRecordsPerFile);
+    ShardNaming naming = new ShardNaming(destination, extensions.apply(destination));
+    for (int part = 0; part < files; part++) {
+      // Even parts: ranks [part * n / files, (part + 1) * n / files).
+      int from = (int) ((long) part * records.size() / files);
+      int to = (int) ((long) (part + 1) * records.size() / files);
+      String name = naming.name(firstFile + part, totalFiles, compression);
+      write(directory + "/" + name, sinks.sink(destination, first + from, destinationSize),
+          records.subList(from, to));
+      out.accept(KV.of(destination, directory + "/" + name));
+    }
+  }
+
+  private void write(String path, FileIO.Sink<V> sink, List<KV<String, V>> records)
+      throws IOException {
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    WritableByteChannel channel =
+        compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY));
+    try {
+      sink.open(channel);
+      for (KV<String, V> record : records) {
+        sink.write(record.getValue());
+      }
+      sink.flush();
+    } finally {
+      // ParquetIO's sink closes the channel itself, and a second close of an S3 upload would
+      // complete it again (S3 refuses that): close only what is still open.
+      if (channel.isOpen()) {
+        channel.close();
+      }
+    }
   }
 
   /**

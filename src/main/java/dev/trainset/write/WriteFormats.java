@@ -10,6 +10,7 @@ import dev.trainset.formats.Formats;
 import dev.trainset.formats.OutputFormat;
 import dev.trainset.formats.SideFile;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.Json;
 import dev.trainset.model.LocalProgress;
@@ -96,22 +97,30 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
   private final PipelineSpec.Output output;
   private final String directory;
   private final @Nullable ExampleTable table;
+  private final Grain grain;
 
-  private WriteFormats(PipelineSpec.Output output, String directory, @Nullable ExampleTable table) {
+  private WriteFormats(PipelineSpec.Output output, String directory, @Nullable ExampleTable table,
+      Grain grain) {
     this.output = output;
     this.directory = directory;
     this.table = table;
+    this.grain = grain;
   }
 
   /** Writes as {@code output} says into {@code directory} (not {@code output.dir}: the caller
    * chooses, so that a run can write to a staging folder and publish on success). */
   public static WriteFormats to(PipelineSpec.Output output, String directory) {
-    return new WriteFormats(output, directory, null);
+    return new WriteFormats(output, directory, null, Grain.FINE);
   }
 
   /** The columns of the tabular formats (csv, parquet, huggingface); they need it. */
   public WriteFormats withTable(ExampleTable table) {
-    return new WriteFormats(output, directory, table);
+    return new WriteFormats(output, directory, table, grain);
+  }
+
+  /** Writes at {@code newGrain} (see {@link OrderedShards#withGrain}). */
+  public WriteFormats withGrain(Grain newGrain) {
+    return new WriteFormats(output, directory, table, newGrain);
   }
 
   @Override
@@ -143,7 +152,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
                 dest -> new EncodedSink(formats.get(formatOf(dest))),
                 dest -> formats.get(formatOf(dest)).extension())
             .withCompression(compression(output.compression()))
-            .withMaxRecordsPerFile(output.maxRecordsPerFile()))
+            .withMaxRecordsPerFile(output.maxRecordsPerFile())
+            .withGrain(grain))
         .apply("Files", Values.create()));
     PCollection<KV<String, String>> written = encoded.get(WRITTEN);
     PCollection<KV<String, String>> validation = encoded.get(VALIDATION);
@@ -156,7 +166,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
       }
     }
     if (descriptors.stream().anyMatch(format -> format.kind().parquet())) {
-      PCollectionTuple parquet = examples.apply("WriteParquet", WriteParquet.to(output, table, directory));
+      PCollectionTuple parquet = examples.apply("WriteParquet",
+          WriteParquet.to(output, table, directory).withGrain(grain));
       written = PCollectionList.of(written).and(parquet.get(WRITTEN))
           .apply("AllWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(parquet.get(VALIDATION))
@@ -164,7 +175,8 @@ public final class WriteFormats extends PTransform<PCollection<Example>, PCollec
       files = files.and(parquet.get(FILES));
     }
     if (descriptors.stream().anyMatch(format -> format.kind() == FormatKind.INDEXED_TOKENS)) {
-      PCollectionTuple tokens = examples.apply("WriteTokens", WriteTokens.to(output, directory));
+      PCollectionTuple tokens = examples.apply("WriteTokens",
+          WriteTokens.to(output, directory).withGrain(grain));
       written = PCollectionList.of(written).and(tokens.get(WRITTEN))
           .apply("WithTokensWritten", Flatten.pCollections());
       validation = PCollectionList.of(validation).and(tokens.get(VALIDATION))

@@ -7,6 +7,7 @@ import dev.trainset.formats.ExampleTable;
 import dev.trainset.formats.FormatDescriptor;
 import dev.trainset.formats.Formats;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -50,16 +51,24 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
   private final PipelineSpec.Output output;
   private final ExampleTable table;
   private final String directory;
+  private final Grain grain;
 
-  private WriteParquet(PipelineSpec.Output output, ExampleTable table, String directory) {
+  private WriteParquet(PipelineSpec.Output output, ExampleTable table, String directory,
+      Grain grain) {
     this.output = output;
     this.table = table;
     this.directory = directory;
+    this.grain = grain;
   }
 
   /** Writes the Parquet formats of {@code output.formats} with {@code table}'s columns. */
   public static WriteParquet to(PipelineSpec.Output output, ExampleTable table, String directory) {
-    return new WriteParquet(output, table, directory);
+    return new WriteParquet(output, table, directory, Grain.FINE);
+  }
+
+  /** Writes at {@code newGrain} (see {@link OrderedShards#withGrain}). */
+  public WriteParquet withGrain(Grain newGrain) {
+    return new WriteParquet(output, table, directory, newGrain);
   }
 
   static CompressionCodecName codec(ParquetCompression compression) {
@@ -114,7 +123,8 @@ public final class WriteParquet extends PTransform<PCollection<Example>, PCollec
       // The same files, byte for byte, on every runner, as the text formats.
       files = files.and(rows.get(RECORDS)
           .apply("Write-" + format, OrderedShards.to(directory, rowCoder, sink, dest -> ".parquet")
-              .withMaxRecordsPerFile(output.maxRecordsPerFile()))
+              .withMaxRecordsPerFile(output.maxRecordsPerFile())
+              .withGrain(grain))
           .apply("Files-" + format, Values.create()));
       written = written.and(rows.get(WriteFormats.WRITTEN));
       invalid = invalid.and(rows.get(WriteFormats.VALIDATION));

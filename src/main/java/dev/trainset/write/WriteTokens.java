@@ -5,6 +5,7 @@ import dev.trainset.formats.BatchOrder;
 import dev.trainset.formats.TokensFormat;
 import dev.trainset.model.CountEach;
 import dev.trainset.model.Example;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -55,15 +56,22 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
 
   private final PipelineSpec.Output output;
   private final String directory;
+  private final Grain grain;
 
-  private WriteTokens(PipelineSpec.Output output, String directory) {
+  private WriteTokens(PipelineSpec.Output output, String directory, Grain grain) {
     this.output = output;
     this.directory = directory;
+    this.grain = grain;
   }
 
   /** Writes the tokens format as {@code output} says into {@code directory}. */
   public static WriteTokens to(PipelineSpec.Output output, String directory) {
-    return new WriteTokens(output, directory);
+    return new WriteTokens(output, directory, Grain.FINE);
+  }
+
+  /** Writes at {@code newGrain} (see {@link OrderedShards#withGrain}). */
+  public WriteTokens withGrain(Grain newGrain) {
+    return new WriteTokens(output, directory, newGrain);
   }
 
   @Override
@@ -87,7 +95,8 @@ public final class WriteTokens extends PTransform<PCollection<Example>, PCollect
             destination -> format.extension())
         .withCompression(WriteFormats.compression(output.compression()))
         .withMaxRecordsPerFile(output.maxRecordsPerFile())
-        .withIndexRange(start, end))
+        .withIndexRange(start, end)
+        .withGrain(grain))
         .apply("Files", Values.create());
     PCollection<KV<String, String>> written = content
         .apply("Destinations", Keys.create())

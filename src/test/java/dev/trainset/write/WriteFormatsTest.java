@@ -7,8 +7,10 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.formats.ExampleTable;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Message;
 import java.io.IOException;
 import java.io.InputStream;
@@ -276,6 +278,48 @@ public class WriteFormatsTest {
       }
     }
     assertEquals(7, alpacaRecords);
+  }
+
+  @Test
+  public void writesTheSameFilesAtEitherGrain() throws IOException {
+    PipelineSpec spec = spec("fields: {metadata: [topic]}\n"
+        + "output: {formats: [jsonl, alpaca, parquet, tokens],"
+        + " max_records_per_file: 2, partition_by: [topic]}");
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      examples.add(Example.instruction("e" + i, null, "Say " + i + ".", "", "" + i)
+          .withSplit(i % 3 == 0 ? "test" : "train")
+          .withMetadata(Map.of("topic", TextNode.valueOf(i % 2 == 0 ? "even" : "odd"))));
+    }
+    Map<Grain, Path> roots = new TreeMap<>();
+    for (Grain grain : Grain.values()) {
+      roots.put(grain, folder.getRoot().toPath().resolve(grain.name()));
+      pipeline.apply("Examples" + grain, Create.of(examples).withCoder(ExampleCoder.of()))
+          .apply("Write" + grain, WriteFormats.to(spec.output(), roots.get(grain).toString())
+              .withTable(ExampleTable.of(spec.fields(), spec.quality()))
+              .withGrain(grain));
+    }
+    pipeline.run();
+
+    Map<String, String> fine = bytes(roots.get(Grain.FINE));
+    // Train holds three examples of each topic: two files of at most two, from two shards.
+    assertTrue(fine.keySet().toString(),
+        fine.containsKey("jsonl/topic=odd/train-00001-of-00002.jsonl"));
+    assertTrue(fine.keySet().toString(),
+        fine.keySet().stream().anyMatch(name -> name.startsWith("parquet/")));
+    assertEquals(fine, bytes(roots.get(Grain.COARSE)));
+  }
+
+  /** Every file under {@code root}, its bytes in hex, by its path under the root. */
+  private static Map<String, String> bytes(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        files.put(root.relativize(file).toString(),
+            java.util.HexFormat.of().formatHex(Files.readAllBytes(file)));
+      }
+    }
+    return files;
   }
 
   @Test
