@@ -8,11 +8,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
@@ -99,8 +101,12 @@ final class Launching {
    */
   static void embeddedConfiguration(TrainsetOptions options, PipelineSpec spec) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    if (options.getRunner() != FlinkRunner.class || !embedded(options)
-        || flink.getFlinkConfDir() != null) {
+    if (options.getRunner() != FlinkRunner.class || !embedded(options)) {
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(
+        new Thread(Launching::removeUnpackedRpcJar, "trainset-rpc-jar-cleanup"));
+    if (flink.getFlinkConfDir() != null) {
       return;
     }
     StringBuilder config = new StringBuilder()
@@ -117,6 +123,39 @@ final class Launching {
     }
     flink.setFlinkConfDir(configurationFolder(
         Path.of(System.getProperty("java.io.tmpdir")), config.toString()).toString());
+  }
+
+  /**
+   * Deletes the copy of Flink's RPC jar ({@code flink-rpc-akka<uuid>.jar}, 22 MB) that the
+   * embedded runner unpacks into the temp folder at each start. The mini cluster deletes it when
+   * it closes, but it closes asynchronously after the job, and a JVM that exits straight after
+   * the job left one behind on every run. The copy is found among the process's open files
+   * (Linux's {@code /proc/self/fd}), so another process's copy is never touched; elsewhere
+   * nothing is done.
+   */
+  static void removeUnpackedRpcJar() {
+    // Only the unpacked copy's name: Flink's own jars (flink-rpc-akka-loader-1.19.0.jar on a
+    // Maven class path) are open too.
+    Path descriptors = Path.of("/proc/self/fd");
+    if (!Files.isDirectory(descriptors)) {
+      return;
+    }
+    try (DirectoryStream<Path> open = Files.newDirectoryStream(descriptors)) {
+      for (Path descriptor : open) {
+        Path file;
+        try {
+          file = Files.readSymbolicLink(descriptor);
+        } catch (IOException | UnsupportedOperationException e) {
+          continue;
+        }
+        Path name = file.getFileName();
+        if (name != null && UNPACKED_RPC_JAR.matcher(name.toString()).matches()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      // Cleaning up after the run, not part of it: a file left is no reason to fail.
+    }
   }
 
   /**
@@ -206,6 +245,10 @@ final class Launching {
     AwsOptions aws = options.as(AwsOptions.class);
     aws.setAwsRegion(new AwsOptions.AwsRegionFactory().create(aws));
   }
+
+  /** The name Flink gives the RPC jar it unpacks: a random UUID between prefix and extension. */
+  private static final Pattern UNPACKED_RPC_JAR = Pattern.compile(
+      "flink-rpc-akka[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.jar");
 
   /** Network buffers of a streaming run on the embedded runner (measured: 64 MB stalls). */
   static final String STREAMING_NETWORK_MEMORY = "256mb";

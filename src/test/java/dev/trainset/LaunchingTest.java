@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.config.SpecLoader;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
@@ -47,6 +50,23 @@ class LaunchingTest {
         .fromArgs("--runner=FlinkRunner", "--flinkConfDir=/etc/flink").as(TrainsetOptions.class);
     Launching.embeddedConfiguration(given, spec());
     assertEquals("/etc/flink", given.as(FlinkPipelineOptions.class).getFlinkConfDir());
+  }
+
+  @Test
+  void theRpcJarThisProcessHoldsOpenIsRemovedAndAnotherProcesssIsNot(@TempDir Path temp)
+      throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+    Path ours = Files.writeString(temp.resolve("flink-rpc-akka" + UUID.randomUUID() + ".jar"), "x");
+    Path theirs = Files.writeString(temp.resolve("flink-rpc-akka" + UUID.randomUUID() + ".jar"), "x");
+    // Flink's own jar on a Maven class path is open too, and must stay.
+    Path other = Files.writeString(temp.resolve("flink-rpc-akka-loader-1.19.0.jar"), "x");
+    try (InputStream open = Files.newInputStream(ours);
+        InputStream alsoOpen = Files.newInputStream(other)) {
+      Launching.removeUnpackedRpcJar();
+      assertFalse(Files.exists(ours));
+    }
+    assertTrue(Files.exists(theirs));
+    assertTrue(Files.exists(other));
   }
 
   @Test
