@@ -254,7 +254,7 @@ final class Launching {
   static final String STREAMING_NETWORK_MEMORY = "256mb";
 
   /** The embedded Flink's managed memory (see {@link #embeddedConfiguration}). */
-  static final String EMBEDDED_MANAGED_MEMORY = "512mb";
+  static final String EMBEDDED_MANAGED_MEMORY = "256mb";
 
   /** Refuses, before any data is read, what a launch of this kind cannot do. */
   static void check(TrainsetOptions options, PipelineSpec spec) {
