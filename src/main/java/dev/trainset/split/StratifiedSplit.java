@@ -3,10 +3,12 @@ package dev.trainset.split;
 import dev.trainset.config.PipelineSpec;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
+import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -14,7 +16,6 @@ import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -64,24 +65,29 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
   private final PipelineSpec.Split split;
   private final int bucketBits;
   private final boolean unitsAlways;
+  private final Grain grain;
 
-  private StratifiedSplit(PipelineSpec.Split split, int bucketBits, boolean unitsAlways) {
+  private StratifiedSplit(PipelineSpec.Split split, int bucketBits, boolean unitsAlways,
+      Grain grain) {
     this.split = split;
     this.bucketBits = bucketBits;
     this.unitsAlways = unitsAlways;
+    this.grain = grain;
   }
 
   public static StratifiedSplit of(PipelineSpec.Split split) {
-    return new StratifiedSplit(split, BUCKET_BITS, false);
+    return new StratifiedSplit(split, BUCKET_BITS, false, Grain.FINE);
   }
 
   /**
-   * Examples meet their bucket's plan at {@code grain}: {@value #BUCKET_BITS} bits of buckets per
-   * stratum when {@link Grain#FINE} (the default), {@value #COARSE_BUCKET_BITS} when {@link
-   * Grain#COARSE}. The assignment is the same either way.
+   * Examples meet their bucket's plan at {@code newGrain}: {@value #BUCKET_BITS} bits of buckets
+   * per stratum when {@link Grain#FINE} (the default), {@value #COARSE_BUCKET_BITS} when {@link
+   * Grain#COARSE}; with {@code group_by}, units are combined and joined to their examples at it
+   * too. The assignment is the same either way.
    */
-  public StratifiedSplit withGrain(Grain grain) {
-    return withBucketBits(grain == Grain.FINE ? BUCKET_BITS : COARSE_BUCKET_BITS);
+  public StratifiedSplit withGrain(Grain newGrain) {
+    return new StratifiedSplit(split,
+        newGrain == Grain.FINE ? BUCKET_BITS : COARSE_BUCKET_BITS, unitsAlways, newGrain);
   }
 
   /** Fewer buckets, so that tests see many units share a boundary bucket. */
@@ -89,7 +95,7 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     if (bits < 0 || bits > 30) {
       throw new IllegalArgumentException("bucket bits must be in 0..30, got " + bits);
     }
-    return new StratifiedSplit(split, bits, unitsAlways);
+    return new StratifiedSplit(split, bits, unitsAlways, grain);
   }
 
   /**
@@ -97,7 +103,7 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
    * buckets directly: tests hold the two to the same assignment.
    */
   StratifiedSplit withUnitsAlways() {
-    return new StratifiedSplit(split, bucketBits, true);
+    return new StratifiedSplit(split, bucketBits, true, grain);
   }
 
   @Override
@@ -113,7 +119,7 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
     if (units.groupBy().isEmpty() && !unitsAlways) {
       return examples.apply("AssignExactly", new ExactCountsByExample(units, ratios, names));
     }
-    return examples.apply("AssignExactly", new ExactCounts(units, ratios, names));
+    return examples.apply("AssignExactly", new ExactCounts(units, ratios, names, grain));
   }
 
   /** How an example maps to its unit, the unit's draw and bucket. */
@@ -199,13 +205,16 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
    * joined to their unit's split.
    */
   static final class ExactCounts extends Exact {
-    private static final TupleTag<Example> EXAMPLES = new TupleTag<>();
-    private static final TupleTag<String> UNIT_SPLIT = new TupleTag<>();
+    private static final TupleTag<KV<String, Example>> EXAMPLES = new TupleTag<>();
+    private static final TupleTag<KV<String, String>> UNIT_SPLIT = new TupleTag<>();
     private static final TupleTag<KV<String, Long>> UNITS = new TupleTag<>();
     private static final TupleTag<KV<Long, List<Long>>> PLAN = new TupleTag<>();
 
-    ExactCounts(Units units, List<Double> ratios, List<String> names) {
+    private final Grain grain;
+
+    ExactCounts(Units units, List<Double> ratios, List<String> names, Grain grain) {
       super(units, ratios, names);
+      this.grain = grain;
     }
 
     @Override
@@ -226,7 +235,7 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
               .via((KV<String, Example> kv) ->
                   KV.of(kv.getKey(), KV.of(kv.getValue().stratum(units.stratifyBy()), 1L))))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), stringLong))
-          .apply("UnitSizes", Combine.perKey(ExactCounts::mergeUnits));
+          .apply("UnitSizes", CombineAtGrain.of(grain, ExactCounts::mergeUnits));
       // (stratum, bucket) -> (unit key, examples in the unit).
       PCollection<KV<KV<String, Integer>, KV<String, Long>>> bucketed = unitSizes
           .apply("ByBucket", MapElements
@@ -244,8 +253,18 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
           .apply("UnitsWithPlan", CoGroupByKey.create())
           .apply("PlaceUnits", ParDo.of(new PlaceFn(units, names)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-      return KeyedPCollectionTuple.of(EXAMPLES, keyed)
-          .and(UNIT_SPLIT, unitSplits)
+      // Examples meet their unit's split by unit key, or at a coarse grain by a group of them.
+      Grain grain = this.grain;
+      PCollection<KV<String, KV<String, Example>>> grouped = keyed
+          .apply("ExamplesToGroups", ParDo.of(new ToGroupFn<Example>(grain)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(),
+              KvCoder.of(StringUtf8Coder.of(), ExampleCoder.of())));
+      PCollection<KV<String, KV<String, String>>> groupedSplits = unitSplits
+          .apply("SplitsToGroups", ParDo.of(new ToGroupFn<String>(grain)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(),
+              KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+      return KeyedPCollectionTuple.of(EXAMPLES, grouped)
+          .and(UNIT_SPLIT, groupedSplits)
           .apply("ExamplesWithSplit", CoGroupByKey.create())
           .apply("Assign", ParDo.of(new AssignFn()))
           .setCoder(ExampleCoder.of());
@@ -325,13 +344,32 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
       }
     }
 
-    /** Gives each example of a unit the unit's split. */
+    /** A value keyed by its unit, under the unit's group at the grain. */
+    static final class ToGroupFn<V> extends DoFn<KV<String, V>, KV<String, KV<String, V>>> {
+      private final Grain grain;
+
+      ToGroupFn(Grain grain) {
+        this.grain = grain;
+      }
+
+      @ProcessElement
+      public void process(@Element KV<String, V> unit, OutputReceiver<KV<String, KV<String, V>>> out) {
+        out.output(KV.of(grain.group(unit.getKey()),
+            KV.of(grain.member(unit.getKey()), unit.getValue())));
+      }
+    }
+
+    /** Gives each example of the group's units its unit's split. */
     static final class AssignFn extends DoFn<KV<String, CoGbkResult>, Example> {
       @ProcessElement
-      public void process(@Element KV<String, CoGbkResult> unit, OutputReceiver<Example> out) {
-        String split = unit.getValue().getOnly(UNIT_SPLIT);
-        for (Example example : unit.getValue().getAll(EXAMPLES)) {
-          out.output(example.withSplit(split));
+      public void process(@Element KV<String, CoGbkResult> group, OutputReceiver<Example> out) {
+        Map<String, String> splits = new HashMap<>();
+        for (KV<String, String> unit : group.getValue().getAll(UNIT_SPLIT)) {
+          splits.put(Grain.key(group.getKey(), unit.getKey()), unit.getValue());
+        }
+        for (KV<String, Example> member : group.getValue().getAll(EXAMPLES)) {
+          out.output(member.getValue().withSplit(
+              splits.get(Grain.key(group.getKey(), member.getKey()))));
         }
       }
     }

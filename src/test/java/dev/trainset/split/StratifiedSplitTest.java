@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
+import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -334,8 +335,15 @@ public class StratifiedSplitTest {
     }
     int total = examples.size();
 
-    PCollection<Example> split = split("Groups",
-        "{" + RATIOS + ", stratify_by: topic, group_by: source_id, seed: 42}", examples);
+    String yaml = "{" + RATIOS + ", stratify_by: topic, group_by: source_id, seed: 42}";
+    PCollection<Example> split = split("Groups", yaml, examples);
+    // At the DirectRunner's coarse grain units are combined and joined in groups: the same splits.
+    PCollection<Example> coarse = split("GroupsCoarse",
+        StratifiedSplit.of(spec("split: " + yaml).split()).withGrain(Grain.COARSE), examples);
+    PAssert.that(bothSplits("GroupsBoth", split, coarse)).satisfies(byId -> {
+      assertEquals(0, differing(byId, total));
+      return null;
+    });
     PAssert.that(split).satisfies(out -> {
       Map<String, String> groupSplit = new HashMap<>();
       Map<String, Long> counts = new TreeMap<>();
