@@ -43,26 +43,13 @@ public final class CombineAtGrain<V>
       return input.apply("PerKey", Combine.perKey(fn));
     }
     KvCoder<String, V> coder = (KvCoder<String, V>) input.getCoder();
-    Grain coarse = grain;
+    // At the coarse grain a key's member is the whole key: the map is by key.
     return input
-        .apply("ToGroups", ParDo.of(new ToGroupFn<V>(coarse)))
+        .apply("ToGroups", ParDo.of(new ToGroupFn<V>(grain)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
         .apply("PerGroup", Combine.perKey(new ByKeyFn<>(fn, coder.getValueCoder())))
         .apply("FromGroups", ParDo.of(new FromGroupFn<V>()))
         .setCoder(coder);
-  }
-
-  static final class ToGroupFn<V> extends DoFn<KV<String, V>, KV<String, KV<String, V>>> {
-    private final Grain grain;
-
-    ToGroupFn(Grain grain) {
-      this.grain = grain;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, V> element, OutputReceiver<KV<String, KV<String, V>>> out) {
-      out.output(KV.of(grain.group(element.getKey()), element));
-    }
   }
 
   static final class FromGroupFn<V> extends DoFn<KV<String, Map<String, V>>, KV<String, V>> {

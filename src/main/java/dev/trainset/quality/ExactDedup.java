@@ -13,6 +13,7 @@ import dev.trainset.model.Reason;
 import dev.trainset.model.Rejected;
 import dev.trainset.model.RejectedCoder;
 import dev.trainset.model.Stage;
+import dev.trainset.model.ToGroupFn;
 import dev.trainset.model.Windows;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -95,7 +96,7 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
             .apply("IdAndOrigin", ParDo.of(new IdAndOriginFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), idAndOrigin))
             .apply("Survivor", CombineAtGrain.of(grain, ExactDedup::smaller))
-            .apply("SurvivorGroups", ParDo.of(new ToGroupFn(grain)))
+            .apply("SurvivorGroups", ParDo.of(new ToGroupFn<KV<String, String>>(grain)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(),
                 KvCoder.of(StringUtf8Coder.of(), idAndOrigin)));
     PCollectionTuple split =
@@ -183,23 +184,6 @@ final class ExactDedup extends PTransform<PCollection<Document>, PCollectionTupl
       Document document = keyed.getValue().getValue();
       out.output(KV.of(Grain.key(keyed.getKey(), keyed.getValue().getKey()),
           KV.of(document.id(), document.origin())));
-    }
-  }
-
-  /** A content's survivor under the group its documents went to. */
-  static final class ToGroupFn
-      extends DoFn<KV<String, KV<String, String>>, KV<String, KV<String, KV<String, String>>>> {
-    private final Grain grain;
-
-    ToGroupFn(Grain grain) {
-      this.grain = grain;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, KV<String, String>> survivor,
-        OutputReceiver<KV<String, KV<String, KV<String, String>>>> out) {
-      String content = survivor.getKey();
-      out.output(KV.of(grain.group(content), KV.of(grain.member(content), survivor.getValue())));
     }
   }
 

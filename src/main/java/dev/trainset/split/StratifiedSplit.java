@@ -6,6 +6,7 @@ import dev.trainset.model.ExampleCoder;
 import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
+import dev.trainset.model.ToGroupFn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -341,21 +342,6 @@ public final class StratifiedSplit extends PTransform<PCollection<Example>, PCol
           out.output(KV.of(unit.getKey(), names.get(splitAt(plan.getValue(), before, unit.getValue()))));
           before += unit.getValue();
         }
-      }
-    }
-
-    /** A value keyed by its unit, under the unit's group at the grain. */
-    static final class ToGroupFn<V> extends DoFn<KV<String, V>, KV<String, KV<String, V>>> {
-      private final Grain grain;
-
-      ToGroupFn(Grain grain) {
-        this.grain = grain;
-      }
-
-      @ProcessElement
-      public void process(@Element KV<String, V> unit, OutputReceiver<KV<String, KV<String, V>>> out) {
-        out.output(KV.of(grain.group(unit.getKey()),
-            KV.of(grain.member(unit.getKey()), unit.getValue())));
       }
     }
 
