@@ -98,6 +98,8 @@ final class Launching {
    *       only).
    * </ul>
    * The folder is shared by the runs with the same configuration ({@link #configurationFolder}).
+   * Every embedded run, with its own folder or this one, also gets a shutdown hook that removes
+   * the RPC jar its mini cluster unpacked ({@link #removeUnpackedRpcJar}).
    */
   static void embeddedConfiguration(TrainsetOptions options, PipelineSpec spec) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);

@@ -56,8 +56,8 @@ class LaunchingTest {
   void theRpcJarThisProcessHoldsOpenIsRemovedAndAnotherProcesssIsNot(@TempDir Path temp)
       throws Exception {
     Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
-    Path ours = Files.writeString(temp.resolve("flink-rpc-akka" + UUID.randomUUID() + ".jar"), "x");
-    Path theirs = Files.writeString(temp.resolve("flink-rpc-akka" + UUID.randomUUID() + ".jar"), "x");
+    Path ours = Files.writeString(temp.resolve(unpackedRpcJarName()), "x");
+    Path theirs = Files.writeString(temp.resolve(unpackedRpcJarName()), "x");
     // Flink's own jar on a Maven class path is open too, and must stay.
     Path other = Files.writeString(temp.resolve("flink-rpc-akka-loader-1.19.0.jar"), "x");
     try (InputStream open = Files.newInputStream(ours);
@@ -67,6 +67,11 @@ class LaunchingTest {
     }
     assertTrue(Files.exists(theirs));
     assertTrue(Files.exists(other));
+  }
+
+  /** A name as Flink gives its unpacked RPC jar. */
+  private static String unpackedRpcJarName() {
+    return "flink-rpc-akka" + UUID.randomUUID() + ".jar";
   }
 
   @Test

@@ -54,7 +54,8 @@ public final class CombineAtGrain<V>
 
   static final class FromGroupFn<V> extends DoFn<KV<String, Map<String, V>>, KV<String, V>> {
     @ProcessElement
-    public void process(@Element KV<String, Map<String, V>> group, OutputReceiver<KV<String, V>> out) {
+    public void process(@Element KV<String, Map<String, V>> group,
+        OutputReceiver<KV<String, V>> out) {
       group.getValue().forEach((key, value) -> out.output(KV.of(key, value)));
     }
   }
@@ -97,7 +98,8 @@ public final class CombineAtGrain<V>
 
     @Override
     public Coder<Map<String, V>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<KV<String, V>> inputCoder) throws CannotProvideCoderException {
+        CoderRegistry registry, Coder<KV<String, V>> inputCoder)
+        throws CannotProvideCoderException {
       return MapCoder.of(StringUtf8Coder.of(), valueCoder);
     }
 

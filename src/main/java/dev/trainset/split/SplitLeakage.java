@@ -36,7 +36,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <p>Each check is a combine per key (group value, content hash) of the splits seen, then a
  * global combine of the keys seen in two or more splits, so no worker holds more than a key's
- * summary ({@link Grain#COARSE}: a group of keys' summaries). Over unbounded input each window is checked on its own, as each is its own export.
+ * summary ({@link Grain#COARSE}: a group of keys' summaries). Over unbounded input each window
+ * is checked on its own, as each is its own export.
  */
 public final class SplitLeakage extends PTransform<PCollection<Example>, PCollection<String>> {
   static final int SAMPLES = 10;

@@ -1,9 +1,9 @@
 package dev.trainset.split;
 
 import dev.trainset.config.PipelineSpec;
+import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Example;
 import dev.trainset.model.ExampleCoder;
-import dev.trainset.model.CombineAtGrain;
 import dev.trainset.model.Grain;
 import dev.trainset.model.Hashes;
 import dev.trainset.model.ToGroupFn;

@@ -168,7 +168,8 @@ public class FilterQualityTest {
     }
     // The same file read through two globs: one of the two is kept.
     documents.add(survivors.get(0));
-    duplicates.add(Rejected.of(survivors.get(0), "quality", "duplicate", "duplicate of d0 (test:0)"));
+    duplicates.add(
+        Rejected.of(survivors.get(0), "quality", "duplicate", "duplicate of d0 (test:0)"));
     ExactDedup.KeyByContentFn content =
         new ExactDedup.KeyByContentFn(new FieldMapping(spec.fields()), Grain.COARSE);
     assertEquals(13, survivors.stream()
@@ -178,7 +179,8 @@ public class FilterQualityTest {
     for (Grain grain : Grain.values()) {
       PCollectionTuple out = pipeline
           .apply("Documents" + grain, Create.of(documents).withCoder(DocumentCoder.of()))
-          .apply("Filter" + grain, FilterQuality.of(spec.quality(), spec.fields()).withGrain(grain));
+          .apply("Filter" + grain,
+              FilterQuality.of(spec.quality(), spec.fields()).withGrain(grain));
       PAssert.that(out.get(FilterQuality.KEPT)).containsInAnyOrder(survivors);
       PAssert.that(out.get(Rejected.TAG)).containsInAnyOrder(duplicates);
     }
